@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the loom models of every crate with lock-free code. A separate target dir keeps the
+# `--cfg loom` build from invalidating the normal one.
+set -euo pipefail
+export RUSTFLAGS="--cfg loom"
+export LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-2}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/loom"
+
+crates=(playground-kernel)
+for crate in "${crates[@]}"; do
+  cargo test -p "$crate" --release --lib
+done

@@ -1,0 +1,16 @@
+//! Stable identities.
+//!
+//! `ViewId`, `ModelType` and `ComponentId` are 64-bit hashes of a name the type declares, the
+//! same in every build, on every platform and in every process, so they survive hot reloads,
+//! saves and the network (`TypeId` does none of these). `ModelId` names one model instance:
+//! a slot index plus the generation that tells a reused slot from its earlier occupant.
+
+mod entity;
+mod hash;
+mod model_id;
+mod stable;
+
+pub use entity::{Entity, EntityId, Generation};
+pub use hash::fnv1a_64;
+pub use model_id::ModelId;
+pub use stable::{ComponentId, ModelType, ViewId};

@@ -1,0 +1,46 @@
+//! # playground-kernel
+//!
+//! The foundation of the Playground kernel: the pieces every other crate agrees on.
+//!
+//! - **Stable ids** ([`ViewId`], [`ModelType`], [`ComponentId`]): FNV-1a 64 hashes of declared
+//!   names, identical in every build, so they survive hot reload, saves and the network.
+//!   [`ModelId`] names one model instance and [`Entity`] one ECS entity, each with a
+//!   generation so a reused slot is never mistaken for its earlier occupant.
+//! - **The MVVM traits**: [`Model`] / [`ModelTrait`] for data, [`View`] / [`ViewTrait`] for API
+//!   contracts, [`ViewModelTrait`] for implementations that a loader can swap and whose state
+//!   it carries across.
+//! - **Thread-safe cells** ([`Atomic`], [`Handle`], [`Shared`], [`Once`]), one per sharing
+//!   pattern; see [`cell`] for costs and memory orderings.
+//! - **The loom facade** ([`sync`]): the only module that names `std::sync` or `loom`.
+//!
+//! ```
+//! use playground_kernel::{Atomic, Model, ModelTypeInfo, model};
+//!
+//! /// A component whose fields many threads update without a lock.
+//! #[derive(Default)]
+//! struct Position { x: Atomic<f32>, y: Atomic<f32>, z: Atomic<f32> }
+//! model!(Position = "playground.ecs.Position");
+//!
+//! let p = Position::default();
+//! p.x.fetch_add(1.0);
+//! assert_eq!(p.x.load(), 1.0);
+//! assert_eq!(ModelTypeInfo::of::<Position>().name, "playground.ecs.Position");
+//! ```
+
+pub mod cell;
+pub mod error;
+pub mod id;
+pub mod model;
+pub mod sync;
+pub mod view;
+
+pub use cell::{Atomic, AtomicNumber, AtomicValue, Handle, Once, Shared};
+pub use error::{KernelError, StateError};
+pub use id::{
+    ComponentId, Entity, EntityId, Generation, ModelId, ModelType, ViewId, fnv1a_64,
+};
+pub use model::{Model, ModelTrait, ModelTypeInfo};
+pub use view::{View, ViewModelTrait, ViewTrait};
+
+/// The kernel's version, part of every module's compatibility check.
+pub const KERNEL_VERSION: &str = env!("CARGO_PKG_VERSION");
