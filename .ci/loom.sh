@@ -2,11 +2,12 @@
 # Runs the loom models of every crate with lock-free code. A separate target dir keeps the
 # `--cfg loom` build from invalidating the normal one.
 set -euo pipefail
-export RUSTFLAGS="--cfg loom"
+# crossbeam_loom puts crossbeam-epoch on loom too, so reclamation is model-checked.
+export RUSTFLAGS="--cfg loom --cfg crossbeam_loom"
 export LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-2}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/loom"
 
-crates=(playground-kernel)
+crates=(playground-kernel playground-pools)
 for crate in "${crates[@]}"; do
   cargo test -p "$crate" --release --lib
 done

@@ -79,7 +79,10 @@ mod tests {
     fn packs_index_low_and_generation_high() {
         let e = Entity::new(EntityId(5), Generation(2));
         assert_eq!(e.to_bits(), (2 << 32) | 5);
-        assert_eq!((e.id(), e.generation(), e.index()), (EntityId(5), Generation(2), 5));
+        assert_eq!(
+            (e.id(), e.generation(), e.index()),
+            (EntityId(5), Generation(2), 5)
+        );
         assert_ne!(e, Entity::new(EntityId(5), Generation(3)));
         assert_eq!(format!("{e:?}"), "Entity(5v2)");
     }

@@ -1,0 +1,311 @@
+//! `ComponentPool<T>`: the sparse set of one component type.
+
+use super::sparse::{EMPTY, SparseIndex};
+use crate::error::PoolError;
+use playground_kernel::Entity;
+
+/// The components of one type, packed densely, found by entity through a paged sparse index.
+///
+/// - `get` / `get_mut` / `contains`: two array loads and a compare of the whole entity, so a
+///   stale entity (same index, other generation) finds nothing.
+/// - `insert`: O(1) amortised; `remove`: O(1) swap-remove (dense order is not stable).
+/// - iteration walks the dense arrays: as fast as iterating a `Vec<T>`.
+///
+/// ```
+/// use playground_kernel::{Entity, EntityId, Generation};
+/// use playground_pools::ComponentPool;
+///
+/// let e = Entity::new(EntityId(3), Generation(0));
+/// let mut pool = ComponentPool::new();
+/// pool.insert(e, 1.5f32).unwrap();
+/// assert_eq!(pool.get(e), Some(&1.5));
+/// let stale = Entity::new(EntityId(3), Generation(1));
+/// assert_eq!(pool.get(stale), None);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ComponentPool<T> {
+    sparse: SparseIndex,
+    entities: Vec<Entity>,
+    data: Vec<T>,
+}
+
+impl<T> Default for ComponentPool<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> ComponentPool<T> {
+    /// An empty pool; allocates nothing until the first insert.
+    pub const fn new() -> Self {
+        Self {
+            sparse: SparseIndex::new(),
+            entities: Vec::new(),
+            data: Vec::new(),
+        }
+    }
+
+    /// Number of components stored.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// Whether the pool holds no component.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
+    /// Dense position of `entity`'s component, if it has one.
+    #[inline(always)]
+    fn position(&self, entity: Entity) -> Option<usize> {
+        let d = self.sparse.get(entity.index());
+        // `EMPTY` is `u32::MAX`, past every dense position, so `get` turns it into `None`.
+        match self.entities.get(d as usize) {
+            Some(&owner) if owner == entity => Some(d as usize),
+            _ => None,
+        }
+    }
+
+    /// Whether `entity` (this exact generation) has a component here.
+    #[inline]
+    pub fn contains(&self, entity: Entity) -> bool {
+        self.position(entity).is_some()
+    }
+
+    /// The component of `entity`; `None` if it has none or the entity is stale.
+    #[inline]
+    pub fn get(&self, entity: Entity) -> Option<&T> {
+        self.position(entity).map(|d| &self.data[d])
+    }
+
+    /// The component of `entity`, mutably; `None` if it has none or the entity is stale.
+    #[inline]
+    pub fn get_mut(&mut self, entity: Entity) -> Option<&mut T> {
+        self.position(entity).map(|d| &mut self.data[d])
+    }
+
+    /// Inserts `value` for `entity`, returning the value it replaced.
+    ///
+    /// If the slot of `entity`'s index holds an *older* generation (an entity that was
+    /// despawned without its components being removed), that component is dropped: the newer
+    /// generation proves its owner is gone. If it holds a *newer* generation, `entity` is
+    /// stale and the pool refuses with [`PoolError::StaleEntity`], unchanged.
+    pub fn insert(&mut self, entity: Entity, value: T) -> Result<Option<T>, PoolError> {
+        let d = self.sparse.get(entity.index());
+        if let Some(&occupant) = self.entities.get(d as usize) {
+            if occupant == entity {
+                return Ok(Some(std::mem::replace(&mut self.data[d as usize], value)));
+            }
+            if occupant.generation() > entity.generation() {
+                return Err(PoolError::StaleEntity { entity, occupant });
+            }
+            self.entities[d as usize] = entity;
+            self.data[d as usize] = value;
+            return Ok(None);
+        }
+        let dense = u32::try_from(self.data.len())
+            .ok()
+            .filter(|&n| n != EMPTY)
+            .expect("a component pool holds fewer than u32::MAX components");
+        self.sparse.set(entity.index(), dense);
+        self.entities.push(entity);
+        self.data.push(value);
+        Ok(None)
+    }
+
+    /// Removes and returns `entity`'s component; `None` (and no change) if it has none or the
+    /// entity is stale. The last component moves into the hole.
+    pub fn remove(&mut self, entity: Entity) -> Option<T> {
+        let d = self.position(entity)?;
+        self.sparse.clear_slot(entity.index());
+        let last = self.entities.len() - 1;
+        if d != last {
+            let moved = self.entities[last];
+            self.sparse.set(moved.index(), d as u32);
+        }
+        self.entities.swap_remove(d);
+        Some(self.data.swap_remove(d))
+    }
+
+    /// Removes every component, keeping allocations.
+    pub fn clear(&mut self) {
+        self.sparse.clear();
+        self.entities.clear();
+        self.data.clear();
+    }
+
+    /// Reserves room for `additional` more components in the dense arrays.
+    pub fn reserve(&mut self, additional: usize) {
+        self.entities.reserve(additional);
+        self.data.reserve(additional);
+    }
+
+    /// The entities with a component, in dense order (parallel to [`Self::components`]).
+    #[inline]
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The components, densely packed, in the order of [`Self::entities`].
+    #[inline]
+    pub fn components(&self) -> &[T] {
+        &self.data
+    }
+
+    /// The components, mutably; entities cannot be changed through this.
+    #[inline]
+    pub fn components_mut(&mut self) -> &mut [T] {
+        &mut self.data
+    }
+
+    /// Entities and components, both mutable-component and read-only-entity, for callers that
+    /// need the two slices at once.
+    #[inline]
+    pub fn split_mut(&mut self) -> (&[Entity], &mut [T]) {
+        (&self.entities, &mut self.data)
+    }
+
+    /// `(entity, &component)` in dense order.
+    #[inline]
+    pub fn iter(&self) -> Iter<'_, T> {
+        self.entities.iter().copied().zip(self.data.iter())
+    }
+
+    /// `(entity, &mut component)` in dense order.
+    #[inline]
+    pub fn iter_mut(&mut self) -> IterMut<'_, T> {
+        self.entities.iter().copied().zip(self.data.iter_mut())
+    }
+
+    /// Dense chunks of at most `size` components with their entities: the unit of a parallel
+    /// iteration (each thread takes chunks; with components of `Atomic` fields, threads
+    /// update them through `&` with no lock).
+    pub fn chunks(&self, size: usize) -> impl Iterator<Item = (&[Entity], &[T])> {
+        self.entities.chunks(size).zip(self.data.chunks(size))
+    }
+
+    /// Heap bytes held by the pool (dense arrays at capacity, sparse pages, page table).
+    pub fn heap_bytes(&self) -> usize {
+        self.entities.capacity() * size_of::<Entity>()
+            + self.data.capacity() * size_of::<T>()
+            + self.sparse.heap_bytes()
+    }
+}
+
+/// Iterator over `(Entity, &T)`.
+pub type Iter<'a, T> =
+    std::iter::Zip<std::iter::Copied<std::slice::Iter<'a, Entity>>, std::slice::Iter<'a, T>>;
+/// Iterator over `(Entity, &mut T)`.
+pub type IterMut<'a, T> =
+    std::iter::Zip<std::iter::Copied<std::slice::Iter<'a, Entity>>, std::slice::IterMut<'a, T>>;
+
+impl<'a, T> IntoIterator for &'a ComponentPool<T> {
+    type Item = (Entity, &'a T);
+    type IntoIter = Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut ComponentPool<T> {
+    type Item = (Entity, &'a mut T);
+    type IntoIter = IterMut<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use playground_kernel::{EntityId, Generation};
+
+    fn e(i: u32, g: u32) -> Entity {
+        Entity::new(EntityId(i), Generation(g))
+    }
+
+    #[test]
+    fn insert_replace_remove() {
+        let mut p = ComponentPool::new();
+        assert_eq!(p.insert(e(1, 0), "a"), Ok(None));
+        assert_eq!(p.insert(e(2, 0), "b"), Ok(None));
+        assert_eq!(p.insert(e(1, 0), "c"), Ok(Some("a")));
+        assert_eq!(p.len(), 2);
+        assert_eq!(p.remove(e(1, 0)), Some("c"));
+        assert_eq!(
+            p.get(e(2, 0)),
+            Some(&"b"),
+            "swap-remove kept the moved entity reachable"
+        );
+        assert_eq!(p.remove(e(1, 0)), None);
+        assert_eq!(p.iter().collect::<Vec<_>>(), vec![(e(2, 0), &"b")]);
+    }
+
+    #[test]
+    fn stale_entity_reads_nothing_and_changes_nothing() {
+        let mut p = ComponentPool::new();
+        p.insert(e(4, 1), 10).unwrap();
+        assert_eq!(p.get(e(4, 0)), None);
+        assert_eq!(p.get_mut(e(4, 0)), None);
+        assert_eq!(p.remove(e(4, 0)), None);
+        assert_eq!(
+            p.insert(e(4, 0), 99),
+            Err(PoolError::StaleEntity {
+                entity: e(4, 0),
+                occupant: e(4, 1)
+            })
+        );
+        assert_eq!(p.get(e(4, 1)), Some(&10));
+        assert_eq!(p.len(), 1);
+    }
+
+    #[test]
+    fn newer_generation_evicts_a_forgotten_component() {
+        let mut p = ComponentPool::new();
+        p.insert(e(4, 0), 1).unwrap();
+        assert_eq!(p.insert(e(4, 1), 2), Ok(None));
+        assert_eq!(
+            (p.get(e(4, 0)), p.get(e(4, 1)), p.len()),
+            (None, Some(&2), 1)
+        );
+    }
+
+    #[test]
+    fn never_allocated_and_out_of_range_entities_find_nothing() {
+        let mut p = ComponentPool::<u8>::new();
+        assert_eq!(p.get(e(u32::MAX, 0)), None);
+        p.insert(e(0, 0), 1).unwrap();
+        assert_eq!(p.get(e(u32::MAX, u32::MAX)), None);
+        assert_eq!(p.get(e(5000, 0)), None);
+        assert!(!p.contains(e(1, 0)));
+    }
+
+    #[test]
+    fn clear_then_reuse() {
+        let mut p = ComponentPool::new();
+        for i in 0..10 {
+            p.insert(e(i, 0), i).unwrap();
+        }
+        p.clear();
+        assert!(p.is_empty());
+        assert_eq!(p.get(e(3, 0)), None);
+        p.insert(e(3, 0), 30).unwrap();
+        assert_eq!(p.get(e(3, 0)), Some(&30));
+    }
+
+    #[test]
+    fn bytes_per_component_beyond_the_value_for_a_million() {
+        const N: u32 = 1_000_000;
+        let mut p = ComponentPool::<[f32; 3]>::new();
+        p.reserve(N as usize);
+        for i in 0..N {
+            p.insert(e(i, 0), [0.0; 3]).unwrap();
+        }
+        let overhead = (p.heap_bytes() - N as usize * size_of::<[f32; 3]>()) as f64 / f64::from(N);
+        println!("component pool overhead: {overhead:.2} bytes per component (1,000,000 dense)");
+        // 8 (dense entity) + 4 (sparse slot) + page-table share.
+        assert!(overhead <= 12.1, "{overhead} bytes per component");
+    }
+}

@@ -1,0 +1,83 @@
+//! The paged sparse index: entity index -> dense position.
+
+/// Entity indices per sparse page. 4096 `u32` = 16 KiB: large enough that dense entity ranges
+/// amortise the page to 4 bytes per entity, small enough that one far-away index costs 16 KiB,
+/// not a slot per smaller index.
+pub const PAGE_SIZE: usize = 4096;
+const PAGE_SHIFT: u32 = PAGE_SIZE.trailing_zeros();
+const PAGE_MASK: usize = PAGE_SIZE - 1;
+
+/// Marks a sparse slot with no component. Dense positions are `< u32::MAX` (the pool refuses
+/// to grow past it), so this never collides with a real position.
+pub(crate) const EMPTY: u32 = u32::MAX;
+
+type Page = Box<[u32; PAGE_SIZE]>;
+
+/// Maps entity indices to dense positions, one page per 4096 indices, pages allocated when an
+/// index in their range is first inserted.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SparseIndex {
+    pages: Vec<Option<Page>>,
+}
+
+impl SparseIndex {
+    /// An index with no pages.
+    pub(crate) const fn new() -> Self {
+        Self { pages: Vec::new() }
+    }
+
+    /// The dense position of `index`, or `EMPTY`.
+    #[inline(always)]
+    pub(crate) fn get(&self, index: usize) -> u32 {
+        match self.pages.get(index >> PAGE_SHIFT) {
+            Some(Some(page)) => page[index & PAGE_MASK],
+            _ => EMPTY,
+        }
+    }
+
+    /// Sets the dense position of `index`, allocating its page if needed.
+    pub(crate) fn set(&mut self, index: usize, dense: u32) {
+        let page = index >> PAGE_SHIFT;
+        if page >= self.pages.len() {
+            self.pages.resize_with(page + 1, || None);
+        }
+        let page = self.pages[page].get_or_insert_with(|| Box::new([EMPTY; PAGE_SIZE]));
+        page[index & PAGE_MASK] = dense;
+    }
+
+    /// Marks `index` empty. Pages are kept: an index range used once tends to be used again.
+    pub(crate) fn clear_slot(&mut self, index: usize) {
+        if let Some(Some(page)) = self.pages.get_mut(index >> PAGE_SHIFT) {
+            page[index & PAGE_MASK] = EMPTY;
+        }
+    }
+
+    /// Forgets every mapping, keeping allocated pages.
+    pub(crate) fn clear(&mut self) {
+        for page in self.pages.iter_mut().flatten() {
+            page.fill(EMPTY);
+        }
+    }
+
+    /// Heap bytes held: the page table plus every allocated page.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let pages = self.pages.iter().flatten().count();
+        self.pages.capacity() * size_of::<Option<Page>>() + pages * size_of::<[u32; PAGE_SIZE]>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn far_index_allocates_one_page() {
+        let mut s = SparseIndex::default();
+        s.set(1_000_000, 7);
+        assert_eq!(s.get(1_000_000), 7);
+        assert_eq!(s.get(999_999), EMPTY);
+        assert_eq!(s.get(5), EMPTY);
+        assert_eq!(s.pages.iter().flatten().count(), 1);
+        assert!(s.heap_bytes() < 20 * 1024, "{} bytes", s.heap_bytes());
+    }
+}

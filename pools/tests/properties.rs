@@ -1,0 +1,155 @@
+//! State-machine properties: random operation sequences applied to a pool and to a `HashMap`
+//! reference must agree after every step (the shape of sharded-slab's `properties.rs`).
+
+use playground_kernel::{Entity, EntityId, Generation, ModelId};
+use playground_pools::{ComponentPool, ModelPool, PoolError, epoch};
+use proptest::prelude::*;
+use std::collections::HashMap;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 1_000,
+        ..ProptestConfig::default()
+    }
+}
+
+#[derive(Debug, Clone)]
+enum ComponentOp {
+    Insert(Entity, u32),
+    Remove(Entity),
+    Get(Entity),
+    Clear,
+}
+
+/// Small index and generation ranges so that collisions, stale entities and reuse are common;
+/// a few far indices exercise sparse paging.
+fn entity() -> impl Strategy<Value = Entity> {
+    let index = prop_oneof![8 => 0u32..16, 1 => Just(4_100u32), 1 => Just(1_000_000u32)];
+    (index, 0u32..3).prop_map(|(i, g)| Entity::new(EntityId(i), Generation(g)))
+}
+
+fn component_op() -> impl Strategy<Value = ComponentOp> {
+    prop_oneof![
+        6 => (entity(), any::<u32>()).prop_map(|(e, v)| ComponentOp::Insert(e, v)),
+        3 => entity().prop_map(ComponentOp::Remove),
+        3 => entity().prop_map(ComponentOp::Get),
+        1 => Just(ComponentOp::Clear),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn component_pool_matches_a_hashmap(ops in prop::collection::vec(component_op(), 1..64)) {
+        let mut pool = ComponentPool::new();
+        // Reference: entity index -> (the entity owning it, value).
+        let mut reference: HashMap<EntityId, (Entity, u32)> = HashMap::new();
+        for op in ops {
+            match op {
+                ComponentOp::Insert(e, v) => {
+                    let expected = match reference.get(&e.id()) {
+                        Some(&(owner, _)) if owner.generation() > e.generation() => {
+                            Err(PoolError::StaleEntity { entity: e, occupant: owner })
+                        }
+                        Some(&(owner, old)) if owner == e => Ok(Some(old)),
+                        _ => Ok(None),
+                    };
+                    if expected.is_ok() {
+                        reference.insert(e.id(), (e, v));
+                    }
+                    prop_assert_eq!(pool.insert(e, v), expected);
+                }
+                ComponentOp::Remove(e) => {
+                    let expected = match reference.get(&e.id()) {
+                        Some(&(owner, v)) if owner == e => {
+                            reference.remove(&e.id());
+                            Some(v)
+                        }
+                        _ => None,
+                    };
+                    prop_assert_eq!(pool.remove(e), expected);
+                }
+                ComponentOp::Get(e) => {
+                    let expected = reference.get(&e.id()).filter(|(o, _)| *o == e).map(|(_, v)| v);
+                    prop_assert_eq!(pool.get(e), expected);
+                    prop_assert_eq!(pool.contains(e), expected.is_some());
+                }
+                ComponentOp::Clear => {
+                    pool.clear();
+                    reference.clear();
+                }
+            }
+            prop_assert_eq!(pool.len(), reference.len());
+            let mut seen: Vec<_> = pool.iter().map(|(e, v)| (e, *v)).collect();
+            let mut want: Vec<_> = reference.values().copied().collect();
+            seen.sort_unstable();
+            want.sort_unstable();
+            prop_assert_eq!(seen, want);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum ModelOp {
+    Insert(u64),
+    /// Remove the n-th id ever issued (live, removed or reused), or a never-issued one.
+    Remove(usize),
+    Get(usize),
+    Clear,
+}
+
+fn model_op() -> impl Strategy<Value = ModelOp> {
+    prop_oneof![
+        5 => any::<u64>().prop_map(ModelOp::Insert),
+        3 => (0usize..40).prop_map(ModelOp::Remove),
+        3 => (0usize..40).prop_map(ModelOp::Get),
+        1 => Just(ModelOp::Clear),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn model_pool_matches_a_hashmap(ops in prop::collection::vec(model_op(), 1..64)) {
+        let pool = ModelPool::new();
+        let mut reference: HashMap<ModelId, u64> = HashMap::new();
+        let mut issued: Vec<ModelId> = Vec::new();
+        let pick = |issued: &[ModelId], n: usize| {
+            issued.get(n).copied().unwrap_or(ModelId::new(1_000 + n as u32, 0))
+        };
+        for op in ops {
+            match op {
+                ModelOp::Insert(v) => {
+                    let id = pool.insert(v);
+                    prop_assert!(!reference.contains_key(&id), "{:?} issued twice while live", id);
+                    prop_assert!(!issued.contains(&id), "{:?} reissued: generation not bumped", id);
+                    reference.insert(id, v);
+                    issued.push(id);
+                }
+                ModelOp::Remove(n) => {
+                    let id = pick(&issued, n);
+                    let result = pool.remove(id);
+                    prop_assert_eq!(result.is_ok(), reference.remove(&id).is_some(), "{:?}", result);
+                }
+                ModelOp::Get(n) => {
+                    let id = pick(&issued, n);
+                    let g = epoch::pin();
+                    prop_assert_eq!(pool.get(id, &g), reference.get(&id));
+                }
+                ModelOp::Clear => {
+                    pool.clear();
+                    reference.clear();
+                }
+            }
+            prop_assert_eq!(pool.len(), reference.len());
+            let g = epoch::pin();
+            let mut seen: Vec<_> = pool.iter(&g).map(|(id, v)| (id, *v)).collect();
+            let mut want: Vec<_> = reference.iter().map(|(id, v)| (*id, *v)).collect();
+            seen.sort_unstable();
+            want.sort_unstable();
+            prop_assert_eq!(seen, want);
+        }
+    }
+}
