@@ -1,1 +1,68 @@
-//! Benchmark crate.
+//! Shared fixtures of the Playground benchmark suites: deterministic shuffles and the
+//! background-writer harness used by the contended groups. The suites themselves live in
+//! `benches/benches/`, one file per crate under test.
+
+#![allow(missing_docs, reason = "bench fixtures")]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+/// `0..n` in a fixed pseudo-random order (xorshift Fisher-Yates), the same on every run.
+pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed | 1;
+    let mut v: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        v.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    v
+}
+
+/// A thread that runs `work` in a loop until dropped: the contention in `*_contended` groups.
+pub struct Background {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<u64>>,
+}
+
+impl Background {
+    /// Starts `work` on its own thread; it runs until the returned value is dropped.
+    pub fn start(mut work: impl FnMut() + Send + 'static) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut rounds = 0;
+            while !flag.load(Ordering::Relaxed) {
+                work();
+                rounds += 1;
+            }
+            rounds
+        });
+        Self {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shuffle_is_a_permutation() {
+        let mut v = super::shuffled(1000, 42);
+        assert_ne!(v, (0..1000).collect::<Vec<_>>());
+        v.sort_unstable();
+        assert_eq!(v, (0..1000).collect::<Vec<_>>());
+    }
+}
