@@ -11,6 +11,11 @@
 
 pub use self::imp::*;
 
+/// `std::sync::Arc` in every build, for values behind trait objects (`Arc<dyn View>`): loom's
+/// `Arc` has no unsized coercion. Use it only where the `Arc` is a plain owner; synchronisation
+/// must still go through the facade's atomics and locks so loom sees it.
+pub use std::sync::Arc as StdArc;
+
 /// Memory orderings, re-exported so callers never import `std::sync::atomic` themselves.
 pub use core::sync::atomic::Ordering;
 

@@ -1,0 +1,284 @@
+//! `BindingRegistry`: register Views, bind implementations, find them from any thread.
+
+use crate::binding::Binding;
+use crate::error::RegistryError;
+use crate::implementation::Implementation;
+use crate::reader::RegistryReader;
+use crate::swap::{Guard, SwapCell};
+use crate::table::{Bound, DynModelPool, Slot, Table, ViewEntry, ViewInfo};
+use playground_kernel::sync::{Mutex, StdArc as Arc};
+use playground_kernel::{ModelType, View, ViewId};
+
+/// The registry of Views, their implementations and their model pools.
+///
+/// Reads never block and never take a lock: they load the published [`Table`] snapshot (or a
+/// reader's cached copy of it). Writers serialise on one mutex that readers never touch, copy
+/// the snapshot, change the copy, and publish it (RCU), so no update is lost and no reader can
+/// deadlock a writer. Every refused write leaves the registry exactly as it was.
+///
+/// ```
+/// use playground_kernel::View;
+/// use playground_kernel::sync::StdArc as Arc;
+/// use playground_registry::{BindingRegistry, Implementation};
+///
+/// pub trait Greeter: Send + Sync { fn greet(&self) -> String; }
+/// impl View for dyn Greeter { const NAME: &'static str = "example.Greeter"; const API_VERSION: u64 = 1; }
+///
+/// struct English;
+/// impl Greeter for English { fn greet(&self) -> String { "hello".into() } }
+///
+/// let registry = BindingRegistry::new();
+/// registry.register_view::<dyn Greeter>().unwrap();
+/// let mut greeter = registry.binding::<dyn Greeter>().unwrap();
+/// registry.bind::<dyn Greeter>(Implementation::new("english", 1, Arc::new(English))).unwrap();
+/// assert_eq!(greeter.get().unwrap().greet(), "hello");
+/// ```
+pub struct BindingRegistry {
+    table: SwapCell<Table>,
+    writer: Mutex<()>,
+}
+
+impl Default for BindingRegistry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// An owned read of one View's implementation: keeps it (and its owner) alive while held.
+pub struct ViewGuard<V: ?Sized + 'static> {
+    bound: Arc<Bound<V>>,
+}
+
+impl<V: ?Sized> ViewGuard<V> {
+    /// The implementation.
+    pub fn implementation(&self) -> &Implementation<V> {
+        self.bound
+            .as_ref()
+            .as_ref()
+            .expect("a ViewGuard is only made for a bound View")
+    }
+}
+
+impl<V: ?Sized> std::ops::Deref for ViewGuard<V> {
+    type Target = V;
+    fn deref(&self) -> &V {
+        self.implementation().view()
+    }
+}
+
+/// One View as inspection reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewReport {
+    /// Static facts.
+    pub info: ViewInfo,
+    /// Name and API version of the bound implementation, if any.
+    pub bound: Option<(String, u64)>,
+    /// Pools registered under this View: model type and number of live models.
+    pub pools: Vec<(ModelType, usize)>,
+}
+
+impl BindingRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self {
+            table: SwapCell::from_pointee(Table::default()),
+            writer: Mutex::new(()),
+        }
+    }
+
+    /// Copies the table, lets `change` edit the copy, and publishes it if `change` succeeds.
+    fn write<R>(
+        &self,
+        change: impl FnOnce(&mut Table) -> Result<R, RegistryError>,
+    ) -> Result<R, RegistryError> {
+        let _writer = self.writer.lock();
+        let mut next = Table::clone(&self.table.load());
+        let result = change(&mut next)?;
+        self.table.store(Arc::new(next));
+        Ok(result)
+    }
+
+    /// Registers View `V`. A second registration of its id (the same View, or another name
+    /// that hashes alike) is refused, and the first stays.
+    pub fn register_view<V: View + ?Sized>(&self) -> Result<(), RegistryError> {
+        let info = ViewInfo::of::<V>();
+        self.write(|table| {
+            if let Some(existing) = table.views.get(&info.view_id) {
+                return Err(RegistryError::DuplicateView {
+                    view_id: info.view_id,
+                    existing: existing.info.name,
+                    new: info.name,
+                });
+            }
+            let empty: Arc<Bound<V>> = Arc::new(None);
+            let slot: Arc<Slot<V>> = Arc::new(SwapCell::new(empty.clone()));
+            table.views.insert(
+                info.view_id,
+                ViewEntry {
+                    info,
+                    slot,
+                    current: empty,
+                    bound: None,
+                },
+            );
+            Ok(())
+        })
+    }
+
+    /// Checks `V` against the registered entry (type, version, and whether it must already
+    /// be bound) and publishes `next` to its slot and table.
+    fn publish<V: View + ?Sized>(
+        &self,
+        next: Option<Implementation<V>>,
+        bound_before: bool,
+    ) -> Result<(), RegistryError> {
+        let view_id = V::VIEW_ID;
+        self.write(|table| {
+            let entry = table
+                .views
+                .get_mut(&view_id)
+                .ok_or(RegistryError::UnknownView { view_id })?;
+            let slot = entry.slot.clone().downcast::<Slot<V>>().map_err(|_| {
+                RegistryError::TypeMismatch {
+                    view_id,
+                    registered: entry.info.type_name,
+                    requested: std::any::type_name::<V>(),
+                }
+            })?;
+            if let Some(imp) = &next {
+                if imp.api_version() != entry.info.api_version {
+                    return Err(RegistryError::VersionMismatch {
+                        view_id,
+                        expected: entry.info.api_version,
+                        found: imp.api_version(),
+                    });
+                }
+            }
+            match (bound_before, &entry.bound) {
+                (false, Some((current, _))) => {
+                    return Err(RegistryError::AlreadyBound {
+                        view_id,
+                        current: current.clone(),
+                    });
+                }
+                (true, None) => return Err(RegistryError::NotBound { view_id }),
+                _ => {}
+            }
+            entry.bound = next
+                .as_ref()
+                .map(|imp| (imp.name().to_owned(), imp.api_version()));
+            let next: Arc<Bound<V>> = Arc::new(next);
+            entry.current = next.clone();
+            // Bindings follow the slot; table readers see the new snapshot once `write`
+            // publishes it. Each reader sees the old or the new implementation, never neither.
+            slot.store(next);
+            Ok(())
+        })
+    }
+
+    /// Binds `imp` to View `V`, which must be registered, unbound, and of the same API
+    /// version.
+    pub fn bind<V: View + ?Sized>(&self, imp: Implementation<V>) -> Result<(), RegistryError> {
+        self.publish(Some(imp), false)
+    }
+
+    /// Replaces the implementation of `V` atomically: every `Binding` sees the new one on its
+    /// next `get`; readers holding the old one keep it (and its owner) alive until they let go.
+    /// The primitive the hot-reload loader uses.
+    pub fn rebind<V: View + ?Sized>(&self, imp: Implementation<V>) -> Result<(), RegistryError> {
+        self.publish(Some(imp), true)
+    }
+
+    /// Removes the implementation of `V`; bindings then get `None`.
+    pub fn unbind<V: View + ?Sized>(&self) -> Result<(), RegistryError> {
+        self.publish::<V>(None, true)
+    }
+
+    /// A handle that follows the implementation of `V` across rebinds; store it once.
+    pub fn binding<V: View + ?Sized>(&self) -> Result<Binding<V>, RegistryError> {
+        let view_id = V::VIEW_ID;
+        let table = self.table.load();
+        let entry = table
+            .views
+            .get(&view_id)
+            .ok_or(RegistryError::UnknownView { view_id })?;
+        let slot =
+            entry
+                .slot
+                .clone()
+                .downcast::<Slot<V>>()
+                .map_err(|_| RegistryError::TypeMismatch {
+                    view_id,
+                    registered: entry.info.type_name,
+                    requested: std::any::type_name::<V>(),
+                })?;
+        Ok(Binding::new(slot))
+    }
+
+    /// The implementation of `V` now, held by an owned guard. For repeated lookups use a
+    /// [`Binding`] or a [`RegistryReader`], which avoid the reference-count traffic.
+    pub fn get<V: View + ?Sized>(&self) -> Option<ViewGuard<V>> {
+        let table = self.table.load();
+        let entry = table.views.get(&V::VIEW_ID)?;
+        let bound = entry.current.clone().downcast::<Bound<V>>().ok()?;
+        bound.is_some().then_some(ViewGuard { bound })
+    }
+
+    /// A per-thread reader with a cached snapshot: lookups by id with no atomic
+    /// read-modify-write.
+    pub fn reader(&self) -> RegistryReader<'_> {
+        RegistryReader::new(&self.table)
+    }
+
+    /// Creates the pool of `model_type` under View `view_id`.
+    pub fn register_pool(
+        &self,
+        view_id: ViewId,
+        model_type: ModelType,
+    ) -> Result<Arc<DynModelPool>, RegistryError> {
+        self.write(|table| {
+            if !table.views.contains_key(&view_id) {
+                return Err(RegistryError::UnknownView { view_id });
+            }
+            if table.pools.contains_key(&(view_id, model_type)) {
+                return Err(RegistryError::DuplicatePool {
+                    view_id,
+                    model_type,
+                });
+            }
+            let pool = Arc::new(DynModelPool::new());
+            table.pools.insert((view_id, model_type), pool.clone());
+            Ok(pool)
+        })
+    }
+
+    /// The pool of `model_type` under `view_id`, if registered.
+    pub fn pool(&self, view_id: ViewId, model_type: ModelType) -> Option<Arc<DynModelPool>> {
+        self.table.load().pool(view_id, model_type).cloned()
+    }
+
+    /// Every registered View with its binding and pools, sorted by name.
+    pub fn views(&self) -> Vec<ViewReport> {
+        let table: Guard<Table> = self.table.load();
+        let mut reports: Vec<ViewReport> = table
+            .views
+            .values()
+            .map(|entry| {
+                let mut pools: Vec<(ModelType, usize)> = table
+                    .pools
+                    .iter()
+                    .filter(|((view, _), _)| *view == entry.info.view_id)
+                    .map(|((_, model_type), pool)| (*model_type, pool.len()))
+                    .collect();
+                pools.sort_unstable();
+                ViewReport {
+                    info: entry.info,
+                    bound: entry.bound.clone(),
+                    pools,
+                }
+            })
+            .collect();
+        reports.sort_unstable_by_key(|r| r.info.name);
+        reports
+    }
+}

@@ -1,0 +1,82 @@
+//! The published table: an immutable snapshot that writers replace as a whole (RCU).
+
+use crate::id_map::IdMap;
+use crate::implementation::Implementation;
+use crate::swap::SwapCell;
+use playground_kernel::sync::StdArc as Arc;
+use playground_kernel::{Handle, ModelTrait, ModelType, View, ViewId};
+use playground_pools::ModelPool;
+use std::any::Any;
+
+/// The pool type the registry keeps per (View, model type): models behind `dyn ModelTrait`.
+pub type DynModelPool = ModelPool<Handle<dyn ModelTrait>>;
+
+/// What a View's slot holds: its implementation, or none.
+pub(crate) type Bound<V> = Option<Implementation<V>>;
+/// A View's slot: the cell `Binding`s follow.
+pub(crate) type Slot<V> = SwapCell<Bound<V>>;
+
+/// Static facts about a registered View.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewInfo {
+    /// Its id.
+    pub view_id: ViewId,
+    /// Its stable name.
+    pub name: &'static str,
+    /// The API version implementations must match.
+    pub api_version: u64,
+    /// The trait object type it was registered with (for error messages).
+    pub type_name: &'static str,
+}
+
+impl ViewInfo {
+    /// The facts of View `V`.
+    pub fn of<V: View + ?Sized>() -> Self {
+        Self {
+            view_id: V::VIEW_ID,
+            name: V::NAME,
+            api_version: V::API_VERSION,
+            type_name: std::any::type_name::<V>(),
+        }
+    }
+}
+
+/// One registered View in a snapshot.
+#[derive(Clone)]
+pub(crate) struct ViewEntry {
+    pub(crate) info: ViewInfo,
+    /// `Arc<Slot<V>>`, type-erased; `Binding<V>` downcasts it once.
+    pub(crate) slot: Arc<dyn Any + Send + Sync>,
+    /// `Arc<Bound<V>>`: the same allocation the slot holds now, so a table read needs no
+    /// second load.
+    pub(crate) current: Arc<dyn Any + Send + Sync>,
+    /// Name and version of the bound implementation, for inspection without downcasting.
+    pub(crate) bound: Option<(String, u64)>,
+}
+
+/// A snapshot of everything registered.
+#[derive(Clone, Default)]
+pub(crate) struct Table {
+    pub(crate) views: IdMap<ViewId, ViewEntry>,
+    pub(crate) pools: IdMap<(ViewId, ModelType), Arc<DynModelPool>>,
+}
+
+impl Table {
+    /// The implementation of `V` in this snapshot. `None` if `V` is unknown, unbound, or was
+    /// registered with another type.
+    #[inline]
+    pub(crate) fn get<V: View + ?Sized>(&self) -> Option<&V> {
+        let entry = self.views.get(&V::VIEW_ID)?;
+        let bound = entry.current.downcast_ref::<Bound<V>>()?;
+        bound.as_ref().map(Implementation::view)
+    }
+
+    #[inline]
+    pub(crate) fn pool(
+        &self,
+        view_id: ViewId,
+        model_type: ModelType,
+    ) -> Option<&Arc<DynModelPool>> {
+        self.pools.get(&(view_id, model_type))
+    }
+}

@@ -1,0 +1,294 @@
+//! Behaviour of the registry, and every bad input refused with nothing changed.
+
+mod support;
+
+use playground_kernel::sync::StdArc as Arc;
+use playground_kernel::{Handle, ModelId, ModelTrait, ModelType, View, ViewId};
+use playground_registry::{BindingRegistry, Implementation, RegistryError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use support::{Counter, Impostor, Namer, Plain, counter};
+
+const COUNTER: ViewId = <dyn Counter as View>::VIEW_ID;
+
+fn registry_with_counter() -> BindingRegistry {
+    let r = BindingRegistry::new();
+    r.register_view::<dyn Counter>().unwrap();
+    r
+}
+
+#[test]
+fn bind_then_every_kind_of_read_sees_it() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    let mut binding = r.binding::<dyn Counter>().unwrap();
+    assert!(binding.get().is_none(), "registered but unbound");
+    r.bind(counter("v1", 1, &drops)).unwrap();
+    assert_eq!(binding.get().map(|c| c.value()), Some(1));
+    assert_eq!(r.get::<dyn Counter>().map(|c| c.value()), Some(1));
+    let mut reader = r.reader();
+    assert_eq!(reader.get::<dyn Counter>().map(|c| c.value()), Some(1));
+    assert!(reader.is_bound(COUNTER));
+    assert_eq!(
+        binding.implementation().map(|i| i.name().to_owned()),
+        Some("v1".into())
+    );
+}
+
+#[test]
+fn rebind_is_seen_by_the_next_get_and_old_guards_keep_the_old() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    r.bind(counter("v1", 1, &drops)).unwrap();
+    let mut binding = r.binding::<dyn Counter>().unwrap();
+    assert_eq!(binding.get().unwrap().value(), 1);
+    let old = binding.load();
+    let owned_old = r.get::<dyn Counter>().unwrap();
+    r.rebind(counter("v2", 2, &drops)).unwrap();
+    assert_eq!(binding.get().unwrap().value(), 2);
+    assert_eq!(r.reader().get::<dyn Counter>().unwrap().value(), 2);
+    assert_eq!((old.get().unwrap().value(), owned_old.value()), (1, 1));
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        0,
+        "old implementation alive while guarded"
+    );
+    drop((old, owned_old));
+    assert_eq!(
+        drops.load(Ordering::SeqCst),
+        1,
+        "released once the last guard dropped"
+    );
+}
+
+#[test]
+fn an_owner_lives_as_long_as_its_implementation() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let library: Arc<String> = Arc::new("libmodule.so".into());
+    let r = registry_with_counter();
+    r.bind(counter("v1", 1, &drops).with_owner(library.clone()))
+        .unwrap();
+    let guard = r.binding::<dyn Counter>().unwrap().load();
+    r.rebind(counter("v2", 2, &drops)).unwrap();
+    assert_eq!(Arc::strong_count(&library), 2, "the guard keeps the owner");
+    drop(guard);
+    assert_eq!(Arc::strong_count(&library), 1);
+}
+
+#[test]
+fn unbind_leaves_bindings_empty() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    r.bind(counter("v1", 1, &drops)).unwrap();
+    let mut binding = r.binding::<dyn Counter>().unwrap();
+    r.unbind::<dyn Counter>().unwrap();
+    assert!(binding.get().is_none());
+    assert!(r.get::<dyn Counter>().is_none());
+    assert_eq!(
+        r.unbind::<dyn Counter>(),
+        Err(RegistryError::NotBound { view_id: COUNTER })
+    );
+}
+
+#[test]
+fn duplicate_registration_is_refused_and_the_first_stays() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    r.bind(counter("v1", 1, &drops)).unwrap();
+    let before = r.views();
+    assert_eq!(
+        r.register_view::<dyn Counter>(),
+        Err(RegistryError::DuplicateView {
+            view_id: COUNTER,
+            existing: "test.Counter",
+            new: "test.Counter"
+        })
+    );
+    assert!(matches!(
+        r.register_view::<dyn Impostor>(),
+        Err(RegistryError::DuplicateView { .. })
+    ));
+    assert_eq!(r.views(), before);
+    assert_eq!(r.get::<dyn Counter>().unwrap().value(), 1);
+}
+
+#[test]
+fn version_mismatch_is_refused_and_the_binding_stays() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    r.bind(counter("v1", 1, &drops)).unwrap();
+    let bad = Implementation::<dyn Counter>::new(
+        "v2",
+        0xBAD,
+        Arc::new(support::Fixed {
+            value: 2,
+            drops: drops.clone(),
+        }),
+    );
+    assert_eq!(
+        r.rebind(bad),
+        Err(RegistryError::VersionMismatch {
+            view_id: COUNTER,
+            expected: 0xC0,
+            found: 0xBAD
+        })
+    );
+    assert_eq!(r.get::<dyn Counter>().unwrap().value(), 1);
+    assert_eq!(r.views()[0].bound, Some(("v1".into(), 0xC0)));
+}
+
+#[test]
+fn bind_on_bound_and_rebind_on_unbound_are_refused() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    assert_eq!(
+        r.rebind(counter("v1", 1, &drops)),
+        Err(RegistryError::NotBound { view_id: COUNTER })
+    );
+    r.bind(counter("v1", 1, &drops)).unwrap();
+    assert_eq!(
+        r.bind(counter("v2", 2, &drops)),
+        Err(RegistryError::AlreadyBound {
+            view_id: COUNTER,
+            current: "v1".into()
+        })
+    );
+    assert_eq!(r.get::<dyn Counter>().unwrap().value(), 1);
+}
+
+#[test]
+fn unknown_views_and_wrong_types_are_errors_not_undefined_behaviour() {
+    let r = BindingRegistry::new();
+    let unknown = RegistryError::UnknownView { view_id: COUNTER };
+    assert_eq!(r.binding::<dyn Counter>().err(), Some(unknown.clone()));
+    assert!(r.get::<dyn Counter>().is_none());
+    assert!(r.reader().get::<dyn Counter>().is_none());
+    r.register_view::<dyn Counter>().unwrap();
+    // Same id, another trait object type: refused by type, never transmuted.
+    assert!(matches!(
+        r.binding::<dyn Impostor>(),
+        Err(RegistryError::TypeMismatch { .. })
+    ));
+    assert!(r.get::<dyn Impostor>().is_none());
+    assert!(r.reader().get::<dyn Impostor>().is_none());
+    let imp: Implementation<dyn Impostor> = {
+        struct I;
+        impl Impostor for I {}
+        Implementation::new("i", 0xC0, Arc::new(I))
+    };
+    assert!(matches!(
+        r.bind(imp),
+        Err(RegistryError::TypeMismatch { .. })
+    ));
+    assert_eq!(r.views()[0].bound, None);
+}
+
+struct Model(ModelId);
+impl ModelTrait for Model {
+    fn model_id(&self) -> ModelId {
+        self.0
+    }
+    fn model_type(&self) -> ModelType {
+        ModelType::from_name("test.Model")
+    }
+}
+
+#[test]
+fn pools_are_registered_found_and_reported() {
+    let r = registry_with_counter();
+    let mt = ModelType::from_name("test.Model");
+    let pool = r.register_pool(COUNTER, mt).unwrap();
+    let id = pool.insert(Handle::from_std(Arc::new(Model(ModelId::new(0, 0)))));
+    let mut reader = r.reader();
+    let found = reader.pool(COUNTER, mt).unwrap();
+    assert_eq!(found.with(id, |m| m.model_type()), Some(mt));
+    assert!(
+        reader
+            .pool(COUNTER, ModelType::from_name("other"))
+            .is_none()
+    );
+    assert_eq!(r.views()[0].pools, vec![(mt, 1)]);
+    assert_eq!(
+        r.register_pool(COUNTER, mt).err(),
+        Some(RegistryError::DuplicatePool {
+            view_id: COUNTER,
+            model_type: mt
+        })
+    );
+    let namer = <dyn Namer as View>::VIEW_ID;
+    assert_eq!(
+        r.register_pool(namer, mt).err(),
+        Some(RegistryError::UnknownView { view_id: namer })
+    );
+    assert!(
+        Arc::ptr_eq(&r.pool(COUNTER, mt).unwrap(), &pool),
+        "the refusals changed nothing"
+    );
+}
+
+#[test]
+fn inspection_lists_views_by_name_with_their_bindings() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    r.register_view::<dyn Namer>().unwrap();
+    r.bind::<dyn Namer>(Implementation::new("plain", 0xA0, Arc::new(Plain("n"))))
+        .unwrap();
+    r.bind(counter("v1", 1, &drops)).unwrap();
+    let views = r.views();
+    let names: Vec<_> = views
+        .iter()
+        .map(|v| (v.info.name, v.bound.clone()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("test.Counter", Some(("v1".into(), 0xC0))),
+            ("test.Namer", Some(("plain".into(), 0xA0)))
+        ]
+    );
+}
+
+#[test]
+fn concurrent_writers_lose_no_update() {
+    // Registering many distinct Views needs distinct types; pools give distinct keys instead.
+    let r = registry_with_counter();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let r = &r;
+            s.spawn(move || {
+                for i in 0..100 {
+                    r.register_pool(COUNTER, ModelType::from_name(&format!("m{t}.{i}")))
+                        .unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(r.views()[0].pools.len(), 400);
+}
+
+#[test]
+fn readers_never_block_while_a_writer_rebinds() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    r.bind(counter("v0", 0, &drops)).unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let mut binding = r.binding::<dyn Counter>().unwrap();
+                let mut reader = r.reader();
+                let mut last = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let v = binding.get().unwrap().value();
+                    assert!(v >= last, "went back from {last} to {v}");
+                    last = v;
+                    assert!(reader.get::<dyn Counter>().is_some());
+                }
+            });
+        }
+        for v in 1..=500 {
+            r.rebind(counter("v", v, &drops)).unwrap();
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+    assert_eq!(r.get::<dyn Counter>().unwrap().value(), 500);
+}
