@@ -7,7 +7,7 @@ export RUSTFLAGS="--cfg loom --cfg crossbeam_loom"
 export LOOM_MAX_PREEMPTIONS="${LOOM_MAX_PREEMPTIONS:-2}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/loom"
 
-crates=(playground-kernel playground-pools)
+crates=(playground-kernel playground-pools playground-registry)
 for crate in "${crates[@]}"; do
   cargo test -p "$crate" --release --lib
 done

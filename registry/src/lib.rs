@@ -27,3 +27,6 @@ pub use implementation::{Implementation, Owner};
 pub use reader::RegistryReader;
 pub use registry::{BindingRegistry, ViewGuard, ViewReport};
 pub use table::{DynModelPool, ViewInfo};
+
+#[cfg(all(test, loom))]
+mod loom_models;

@@ -1,0 +1,112 @@
+//! Loom models of the registry's publication logic (with `SwapCell` as its lock-based
+//! reference cell, see [`crate::swap`]).
+
+use crate::{BindingRegistry, Implementation};
+use playground_kernel::View;
+use playground_kernel::sync::atomic::AtomicBool;
+use playground_kernel::sync::{Arc, Ordering, StdArc, model, thread};
+
+trait Value: Send + Sync {
+    fn get(&self) -> u32;
+}
+impl View for dyn Value {
+    const NAME: &'static str = "loom.Value";
+    const API_VERSION: u64 = 1;
+}
+trait Other: Send + Sync {}
+impl View for dyn Other {
+    const NAME: &'static str = "loom.Other";
+    const API_VERSION: u64 = 1;
+}
+
+/// An implementation that records its drop, so a model can tell "freed" from "alive".
+struct Tracked {
+    value: u32,
+    dropped: Arc<AtomicBool>,
+}
+impl Value for Tracked {
+    fn get(&self) -> u32 {
+        assert!(!self.dropped.load(Ordering::SeqCst), "used after free");
+        self.value
+    }
+}
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.dropped.store(true, Ordering::SeqCst);
+    }
+}
+
+fn tracked(value: u32) -> (Implementation<dyn Value>, Arc<AtomicBool>) {
+    let dropped = Arc::new(AtomicBool::new(false));
+    let imp = Implementation::new(
+        "t",
+        1,
+        StdArc::new(Tracked {
+            value,
+            dropped: dropped.clone(),
+        }) as StdArc<dyn Value>,
+    );
+    (imp, dropped)
+}
+
+#[test]
+fn rebind_while_readers_get_sees_old_or_new_never_freed() {
+    model(|| {
+        let registry = Arc::new(BindingRegistry::new());
+        registry.register_view::<dyn Value>().unwrap();
+        let (v1, _) = tracked(1);
+        registry.bind(v1).unwrap();
+        let mut binding = registry.binding::<dyn Value>().unwrap();
+        let writer = {
+            let registry = registry.clone();
+            thread::spawn(move || registry.rebind(tracked(2).0).unwrap())
+        };
+        let seen = binding.get().map(|v| v.get());
+        assert!(seen == Some(1) || seen == Some(2), "{seen:?}");
+        let by_table = registry.reader().get::<dyn Value>().map(|v| v.get());
+        assert!(by_table == Some(1) || by_table == Some(2), "{by_table:?}");
+        writer.join().unwrap();
+        assert_eq!(binding.get().map(|v| v.get()), Some(2));
+    });
+}
+
+#[test]
+fn concurrent_registration_of_different_ids_loses_none() {
+    model(|| {
+        let registry = Arc::new(BindingRegistry::new());
+        let other = {
+            let registry = registry.clone();
+            thread::spawn(move || registry.register_view::<dyn Other>().unwrap())
+        };
+        registry.register_view::<dyn Value>().unwrap();
+        other.join().unwrap();
+        let names: Vec<_> = registry.views().iter().map(|v| v.info.name).collect();
+        assert_eq!(names, ["loom.Other", "loom.Value"]);
+    });
+}
+
+#[test]
+fn a_guard_keeps_the_old_implementation_alive_across_rebind() {
+    model(|| {
+        let registry = Arc::new(BindingRegistry::new());
+        registry.register_view::<dyn Value>().unwrap();
+        let (v1, v1_dropped) = tracked(1);
+        registry.bind(v1).unwrap();
+        let guard = registry.binding::<dyn Value>().unwrap().load();
+        let writer = {
+            let registry = registry.clone();
+            thread::spawn(move || registry.rebind(tracked(2).0).unwrap())
+        };
+        assert_eq!(guard.get().map(|v| v.get()), Some(1));
+        writer.join().unwrap();
+        assert!(
+            !v1_dropped.load(Ordering::SeqCst),
+            "alive while the guard is held"
+        );
+        drop(guard);
+        assert!(
+            v1_dropped.load(Ordering::SeqCst),
+            "released with the last guard"
+        );
+    });
+}
