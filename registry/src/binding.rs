@@ -3,7 +3,6 @@
 use crate::implementation::Implementation;
 use crate::swap::{Cache, Guard};
 use crate::table::{Bound, Slot};
-use playground_kernel::View;
 use playground_kernel::sync::StdArc as Arc;
 
 /// A consumer's handle on View `V`: made once (`registry.binding::<dyn V>()`), then each
@@ -20,7 +19,7 @@ pub struct Binding<V: ?Sized + 'static> {
     cache: Cache<Arc<Slot<V>>, Bound<V>>,
 }
 
-impl<V: View + ?Sized> Binding<V> {
+impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
     pub(crate) fn new(slot: Arc<Slot<V>>) -> Self {
         Self {
             cache: Cache::new(slot.clone()),
@@ -52,7 +51,7 @@ impl<V: View + ?Sized> Binding<V> {
     }
 }
 
-impl<V: View + ?Sized> Clone for Binding<V> {
+impl<V: ?Sized + Send + Sync + 'static> Clone for Binding<V> {
     fn clone(&self) -> Self {
         Self::new(self.slot.clone())
     }

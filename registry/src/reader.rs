@@ -26,7 +26,14 @@ impl<'a> RegistryReader<'a> {
     /// type.
     #[inline]
     pub fn get<V: View + ?Sized>(&mut self) -> Option<&V> {
-        self.cache.load().get::<V>()
+        self.get_by_id(V::VIEW_ID)
+    }
+
+    /// The implementation of the View registered under `view_id`, as `V`; `None` if unknown,
+    /// unbound, or registered as another type.
+    #[inline]
+    pub fn get_by_id<V: ?Sized + Send + Sync + 'static>(&mut self, view_id: ViewId) -> Option<&V> {
+        self.cache.load().get::<V>(view_id)
     }
 
     /// Whether the View `view_id` is registered and has an implementation.

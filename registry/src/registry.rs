@@ -101,7 +101,20 @@ impl BindingRegistry {
     /// Registers View `V`. A second registration of its id (the same View, or another name
     /// that hashes alike) is refused, and the first stays.
     pub fn register_view<V: View + ?Sized>(&self) -> Result<(), RegistryError> {
-        let info = ViewInfo::of::<V>();
+        self.register_view_as::<V>(ViewInfo::of::<V>())
+    }
+
+    /// Registers a View whose id, name and version are given at run time, implemented by trait
+    /// object type `V` (e.g. many script Views sharing one `dyn ScriptView` contract). Reach it
+    /// with the `*_to` / `*_for` / `get_by_id` variants.
+    pub fn register_view_as<V: ?Sized + Send + Sync + 'static>(
+        &self,
+        info: ViewInfo,
+    ) -> Result<(), RegistryError> {
+        let info = ViewInfo {
+            type_name: std::any::type_name::<V>(),
+            ..info
+        };
         self.write(|table| {
             if let Some(existing) = table.views.get(&info.view_id) {
                 return Err(RegistryError::DuplicateView {
@@ -112,12 +125,12 @@ impl BindingRegistry {
             }
             let empty: Arc<Bound<V>> = Arc::new(None);
             let slot: Arc<Slot<V>> = Arc::new(SwapCell::new(empty.clone()));
+            table.bound.insert(info.view_id, empty);
             table.views.insert(
                 info.view_id,
                 ViewEntry {
                     info,
                     slot,
-                    current: empty,
                     bound: None,
                 },
             );
@@ -127,12 +140,12 @@ impl BindingRegistry {
 
     /// Checks `V` against the registered entry (type, version, and whether it must already
     /// be bound) and publishes `next` to its slot and table.
-    fn publish<V: View + ?Sized>(
+    fn publish<V: ?Sized + Send + Sync + 'static>(
         &self,
+        view_id: ViewId,
         next: Option<Implementation<V>>,
         bound_before: bool,
     ) -> Result<(), RegistryError> {
-        let view_id = V::VIEW_ID;
         self.write(|table| {
             let entry = table
                 .views
@@ -168,7 +181,7 @@ impl BindingRegistry {
                 .as_ref()
                 .map(|imp| (imp.name().to_owned(), imp.api_version()));
             let next: Arc<Bound<V>> = Arc::new(next);
-            entry.current = next.clone();
+            table.bound.insert(view_id, next.clone());
             // Bindings follow the slot; table readers see the new snapshot once `write`
             // publishes it. Each reader sees the old or the new implementation, never neither.
             slot.store(next);
@@ -179,24 +192,57 @@ impl BindingRegistry {
     /// Binds `imp` to View `V`, which must be registered, unbound, and of the same API
     /// version.
     pub fn bind<V: View + ?Sized>(&self, imp: Implementation<V>) -> Result<(), RegistryError> {
-        self.publish(Some(imp), false)
+        self.bind_to(V::VIEW_ID, imp)
+    }
+
+    /// [`bind`](Self::bind) to the View registered under `view_id`.
+    pub fn bind_to<V: ?Sized + Send + Sync + 'static>(
+        &self,
+        view_id: ViewId,
+        imp: Implementation<V>,
+    ) -> Result<(), RegistryError> {
+        self.publish(view_id, Some(imp), false)
     }
 
     /// Replaces the implementation of `V` atomically: every `Binding` sees the new one on its
     /// next `get`; readers holding the old one keep it (and its owner) alive until they let go.
     /// The primitive the hot-reload loader uses.
     pub fn rebind<V: View + ?Sized>(&self, imp: Implementation<V>) -> Result<(), RegistryError> {
-        self.publish(Some(imp), true)
+        self.rebind_to(V::VIEW_ID, imp)
+    }
+
+    /// [`rebind`](Self::rebind) the View registered under `view_id`.
+    pub fn rebind_to<V: ?Sized + Send + Sync + 'static>(
+        &self,
+        view_id: ViewId,
+        imp: Implementation<V>,
+    ) -> Result<(), RegistryError> {
+        self.publish(view_id, Some(imp), true)
     }
 
     /// Removes the implementation of `V`; bindings then get `None`.
     pub fn unbind<V: View + ?Sized>(&self) -> Result<(), RegistryError> {
-        self.publish::<V>(None, true)
+        self.unbind_from::<V>(V::VIEW_ID)
+    }
+
+    /// [`unbind`](Self::unbind) the View registered under `view_id`.
+    pub fn unbind_from<V: ?Sized + Send + Sync + 'static>(
+        &self,
+        view_id: ViewId,
+    ) -> Result<(), RegistryError> {
+        self.publish::<V>(view_id, None, true)
     }
 
     /// A handle that follows the implementation of `V` across rebinds; store it once.
     pub fn binding<V: View + ?Sized>(&self) -> Result<Binding<V>, RegistryError> {
-        let view_id = V::VIEW_ID;
+        self.binding_for(V::VIEW_ID)
+    }
+
+    /// A [`Binding`] to the View registered under `view_id`.
+    pub fn binding_for<V: ?Sized + Send + Sync + 'static>(
+        &self,
+        view_id: ViewId,
+    ) -> Result<Binding<V>, RegistryError> {
         let table = self.table.load();
         let entry = table
             .views
@@ -218,9 +264,21 @@ impl BindingRegistry {
     /// The implementation of `V` now, held by an owned guard. For repeated lookups use a
     /// [`Binding`] or a [`RegistryReader`], which avoid the reference-count traffic.
     pub fn get<V: View + ?Sized>(&self) -> Option<ViewGuard<V>> {
+        self.get_by_id(V::VIEW_ID)
+    }
+
+    /// [`get`](Self::get) the View registered under `view_id`.
+    pub fn get_by_id<V: ?Sized + Send + Sync + 'static>(
+        &self,
+        view_id: ViewId,
+    ) -> Option<ViewGuard<V>> {
         let table = self.table.load();
-        let entry = table.views.get(&V::VIEW_ID)?;
-        let bound = entry.current.clone().downcast::<Bound<V>>().ok()?;
+        let bound = table
+            .bound
+            .get(&view_id)?
+            .clone()
+            .downcast::<Bound<V>>()
+            .ok()?;
         bound.is_some().then_some(ViewGuard { bound })
     }
 

@@ -292,3 +292,45 @@ fn readers_never_block_while_a_writer_rebinds() {
     });
     assert_eq!(r.get::<dyn Counter>().unwrap().value(), 500);
 }
+
+#[test]
+fn views_registered_at_run_time_share_one_contract() {
+    let r = BindingRegistry::new();
+    let ids: Vec<ViewId> = (0..3)
+        .map(|i| ViewId::from_name(&format!("script.{i}")))
+        .collect();
+    for (i, &view_id) in ids.iter().enumerate() {
+        let info = playground_registry::ViewInfo {
+            view_id,
+            name: "script",
+            api_version: 1,
+            type_name: "",
+        };
+        r.register_view_as::<dyn Namer>(info).unwrap();
+        let name: &'static str = ["zero", "one", "two"][i];
+        r.bind_to::<dyn Namer>(view_id, Implementation::new(name, 1, Arc::new(Plain(name))))
+            .unwrap();
+    }
+    let mut reader = r.reader();
+    assert_eq!(
+        reader.get_by_id::<dyn Namer>(ids[1]).map(|n| n.name()),
+        Some("one")
+    );
+    assert!(
+        reader.get_by_id::<dyn Counter>(ids[1]).is_none(),
+        "wrong type reads nothing"
+    );
+    let mut binding = r.binding_for::<dyn Namer>(ids[2]).unwrap();
+    r.rebind_to::<dyn Namer>(
+        ids[2],
+        Implementation::new("new", 1, Arc::new(Plain("new"))),
+    )
+    .unwrap();
+    assert_eq!(binding.get().map(|n| n.name()), Some("new"));
+    r.unbind_from::<dyn Namer>(ids[0]).unwrap();
+    assert!(r.get_by_id::<dyn Namer>(ids[0]).is_none());
+    assert_eq!(
+        r.views()[0].info.type_name,
+        std::any::type_name::<dyn Namer>()
+    );
+}
