@@ -36,7 +36,10 @@ pub mod view;
 
 pub use cell::{Atomic, AtomicNumber, AtomicValue, Handle, Once, Shared};
 pub use error::{KernelError, StateError};
-pub use id::{ComponentId, Entity, EntityId, Generation, ModelId, ModelType, ViewId, fnv1a_64};
+pub use id::{
+    ComponentId, Entity, EntityId, Generation, IdHasher, IdMap, ModelId, ModelType, ViewId,
+    fnv1a_64,
+};
 pub use model::{Model, ModelTrait, ModelTypeInfo};
 pub use view::{View, ViewModelTrait, ViewTrait};
 

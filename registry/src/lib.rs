@@ -13,7 +13,6 @@
 
 mod binding;
 mod error;
-mod id_map;
 mod implementation;
 mod reader;
 mod registry;
@@ -22,7 +21,6 @@ mod table;
 
 pub use binding::{Binding, BindingGuard};
 pub use error::RegistryError;
-pub use id_map::{IdHasher, IdMap};
 pub use implementation::{Implementation, Owner};
 pub use reader::RegistryReader;
 pub use registry::{BindingRegistry, ViewGuard, ViewReport};

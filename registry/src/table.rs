@@ -1,10 +1,9 @@
 //! The published table: an immutable snapshot that writers replace as a whole (RCU).
 
-use crate::id_map::IdMap;
 use crate::implementation::Implementation;
 use crate::swap::SwapCell;
 use playground_kernel::sync::StdArc as Arc;
-use playground_kernel::{Handle, ModelTrait, ModelType, View, ViewId};
+use playground_kernel::{Handle, IdMap, ModelTrait, ModelType, View, ViewId};
 use playground_pools::ModelPool;
 use std::any::Any;
 

@@ -7,10 +7,12 @@
 
 mod entity;
 mod hash;
+mod id_map;
 mod model_id;
 mod stable;
 
 pub use entity::{Entity, EntityId, Generation};
 pub use hash::fnv1a_64;
+pub use id_map::{IdHasher, IdMap};
 pub use model_id::ModelId;
 pub use stable::{ComponentId, ModelType, ViewId};
