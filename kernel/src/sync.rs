@@ -33,7 +33,8 @@ mod imp {
     }
 
     pub use parking_lot::{
-        Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockUpgradableReadGuard, RwLockWriteGuard,
+        MappedRwLockReadGuard, MappedRwLockWriteGuard, Mutex, MutexGuard, RwLock, RwLockReadGuard,
+        RwLockUpgradableReadGuard, RwLockWriteGuard,
     };
 
     /// Threads: `std::thread` normally, `loom::thread` in models.

@@ -14,5 +14,5 @@
 mod pool;
 mod sparse;
 
-pub use pool::{ComponentPool, Iter, IterMut};
+pub use pool::{ComponentPool, ComponentSlicesMut, Iter, IterMut};
 pub use sparse::PAGE_SIZE;

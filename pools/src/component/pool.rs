@@ -74,6 +74,38 @@ impl<T> ComponentPool<T> {
         self.position(entity).is_some()
     }
 
+    /// The component of `entity`, trying dense position `hint` first: when pools are filled
+    /// in the same order (a batch spawn), another pool's position `i` holds the same entity,
+    /// and this is one sequential compare instead of a sparse lookup. Any hint is correct; a
+    /// wrong one only costs the lookup.
+    #[inline(always)]
+    pub fn get_at(&self, hint: usize, entity: Entity) -> Option<&T> {
+        if self.entities.get(hint) == Some(&entity) {
+            return Some(&self.data[hint]);
+        }
+        self.get(entity)
+    }
+
+    /// Like [`Self::get_at`], mutably.
+    #[inline(always)]
+    pub fn get_at_mut(&mut self, hint: usize, entity: Entity) -> Option<&mut T> {
+        if self.entities.get(hint) == Some(&entity) {
+            return Some(&mut self.data[hint]);
+        }
+        self.get_mut(entity)
+    }
+
+    /// Entity list, sparse index and components borrowed separately: the list and index
+    /// shared, the components mutable. What a query holds for a `&mut T` parameter.
+    #[inline]
+    pub fn slices_mut(&mut self) -> ComponentSlicesMut<'_, T> {
+        ComponentSlicesMut {
+            entities: &self.entities,
+            sparse: &self.sparse,
+            data: &mut self.data,
+        }
+    }
+
     /// The component of `entity`; `None` if it has none or the entity is stale.
     #[inline]
     pub fn get(&self, entity: Entity) -> Option<&T> {
@@ -194,6 +226,53 @@ impl<T> ComponentPool<T> {
     }
 }
 
+/// A [`ComponentPool`] split for iteration: the entity list (`'a`, shared, outliving any one
+/// component borrow) beside mutable components.
+pub struct ComponentSlicesMut<'a, T> {
+    entities: &'a [Entity],
+    sparse: &'a SparseIndex,
+    data: &'a mut [T],
+}
+
+impl<'a, T> ComponentSlicesMut<'a, T> {
+    /// The entities, in dense order; borrowed for `'a`, independently of the components.
+    #[inline(always)]
+    pub fn entities(&self) -> &'a [Entity] {
+        self.entities
+    }
+
+    /// Number of components.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether there are none.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// The components, in dense order.
+    #[inline(always)]
+    pub fn components_mut(&mut self) -> &mut [T] {
+        self.data
+    }
+
+    /// Like [`ComponentPool::get_at`], mutably.
+    #[inline(always)]
+    pub fn get_at_mut(&mut self, hint: usize, entity: Entity) -> Option<&mut T> {
+        if self.entities.get(hint) == Some(&entity) {
+            return Some(&mut self.data[hint]);
+        }
+        let d = self.sparse.get(entity.index()) as usize;
+        match self.entities.get(d) {
+            Some(&owner) if owner == entity => Some(&mut self.data[d]),
+            _ => None,
+        }
+    }
+}
+
 /// Iterator over `(Entity, &T)`.
 pub type Iter<'a, T> =
     std::iter::Zip<std::iter::Copied<std::slice::Iter<'a, Entity>>, std::slice::Iter<'a, T>>;
@@ -280,6 +359,27 @@ mod tests {
         assert_eq!(p.get(e(u32::MAX, u32::MAX)), None);
         assert_eq!(p.get(e(5000, 0)), None);
         assert!(!p.contains(e(1, 0)));
+    }
+
+    #[test]
+    fn hinted_gets_agree_with_plain_gets_for_any_hint() {
+        let mut p = ComponentPool::new();
+        for i in 0..8 {
+            p.insert(e(i, 0), i).unwrap();
+        }
+        p.remove(e(3, 0));
+        for i in 0..9 {
+            for hint in [0, 3, 7, 100] {
+                assert_eq!(p.get_at(hint, e(i, 0)), p.get(e(i, 0)));
+                assert_eq!(p.get_at(hint, e(i, 1)), None, "stale entity, any hint");
+                let want = p.get(e(i, 0)).copied();
+                assert_eq!(p.slices_mut().get_at_mut(hint, e(i, 0)).map(|v| *v), want);
+            }
+        }
+        let mut s = p.slices_mut();
+        let ents = s.entities();
+        s.components_mut()[0] += 100;
+        assert_eq!(ents.len(), 7);
     }
 
     #[test]

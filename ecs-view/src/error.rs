@@ -1,0 +1,53 @@
+//! The ECS errors. Whenever one is returned, the world is as it was before the call.
+
+use playground_kernel::{ComponentId, Entity, StateError};
+
+/// Why an ECS operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EcsError {
+    /// The entity was despawned (or never spawned in this world).
+    #[error("stale entity {entity}: not alive in this world")]
+    StaleEntity {
+        /// The entity presented.
+        entity: Entity,
+    },
+    /// A component type this world has never registered.
+    #[error("unknown component {id} ({name})")]
+    UnknownComponent {
+        /// Its id.
+        id: ComponentId,
+        /// Its name, where known.
+        name: String,
+    },
+    /// A pool is already borrowed in a conflicting way (e.g. `(&mut A, &A)` in one query).
+    #[error("component {name} is already borrowed {held}")]
+    BorrowConflict {
+        /// The component.
+        name: &'static str,
+        /// `"mutably"` or `"shared"`.
+        held: &'static str,
+    },
+    /// The component type cannot be saved: it was registered without a codec.
+    #[error("component {name} is not persistent: register it with `register_persistent`")]
+    NotPersistent {
+        /// The component.
+        name: &'static str,
+    },
+    /// A systems graph with a dependency cycle; the path names it (`a -> b -> a`).
+    #[error("dependency cycle: {path}")]
+    Cycle {
+        /// The cycle.
+        path: String,
+    },
+    /// A system depends on one that is not registered.
+    #[error("system {system} depends on unknown system {missing}")]
+    UnknownSystem {
+        /// The dependent.
+        system: String,
+        /// The missing dependency.
+        missing: String,
+    },
+    /// Encoding or decoding state failed.
+    #[error(transparent)]
+    State(#[from] StateError),
+}

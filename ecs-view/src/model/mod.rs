@@ -1,0 +1,24 @@
+//! The ECS data model: what a world holds, and the typed, monomorphic access the hot path
+//! uses (compiled into the caller, never a `dyn` call per entity).
+//!
+//! Everything here is data and accessors; behaviour that a module may change across reloads
+//! (snapshot format, schedules, event delivery) lives in `ecs-viewmodel` behind the Views.
+//! `STATE_FORMAT_VERSION` is the hash of this folder, so any change here marks saved worlds
+//! of older builds as foreign.
+
+mod bundle;
+mod component;
+mod entities;
+mod query;
+mod storage;
+mod system;
+mod world;
+
+pub use bundle::Bundle;
+pub use component::{Component, ComponentInfo};
+pub use entities::Entities;
+pub use playground_kernel::{Entity, EntityId, Generation};
+pub use query::{Query, QueryData, QueryParam};
+pub use storage::ErasedPool;
+pub use system::{SystemDesc, SystemId};
+pub use world::{PoolMut, PoolRef, Ref, World, WorldStats};

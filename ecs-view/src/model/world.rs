@@ -1,0 +1,374 @@
+//! `World`: entities, their components (one pool per type), and resources.
+
+use super::component::{Component, ComponentInfo};
+use super::entities::Entities;
+use super::storage::{ErasedPool, TypedPool};
+use crate::error::EcsError;
+use playground_kernel::sync::{
+    MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
+use playground_kernel::{ComponentId, Entity, IdMap};
+use playground_pools::ComponentPool;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+
+/// Shared access to one component type's pool, held for a batch of reads.
+pub type PoolRef<'w, T> = MappedRwLockReadGuard<'w, ComponentPool<T>>;
+/// Exclusive access to one component type's pool, held for a batch of writes.
+pub type PoolMut<'w, T> = MappedRwLockWriteGuard<'w, ComponentPool<T>>;
+/// A component read through `&World`.
+pub type Ref<'w, T> = MappedRwLockReadGuard<'w, T>;
+
+pub(crate) type PoolCell = RwLock<Box<dyn ErasedPool>>;
+
+/// Counts a world reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorldStats {
+    /// Live entities.
+    pub entities: usize,
+    /// Per component type (by name): how many entities have one.
+    pub components: Vec<(ComponentInfo, usize)>,
+    /// Heap bytes held by the component pools.
+    pub heap_bytes: usize,
+}
+
+/// A world: entities, their components and resources. There is no global world; every View
+/// method takes the world it works on, so a host can run several.
+///
+/// Each component type has its own pool behind its own lock. `&mut World` methods reach pools
+/// without locking; `&World` methods (queries, [`Self::pool`]) take a pool's lock once per
+/// call, not per entity, and report a conflicting borrow as [`EcsError::BorrowConflict`] rather
+/// than blocking, so systems touching disjoint components can run on several threads at once.
+#[derive(Default)]
+pub struct World {
+    pub(crate) entities: Entities,
+    pub(crate) pools: IdMap<ComponentId, PoolCell>,
+    resources: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+}
+
+playground_kernel::model!(World = "playground.ecs.World");
+
+fn typed<T: Component>(pool: &dyn ErasedPool) -> &ComponentPool<T> {
+    &pool
+        .as_any()
+        .downcast_ref::<TypedPool<T>>()
+        .expect("pool registered under T::ID holds T")
+        .pool
+}
+
+fn typed_mut<T: Component>(pool: &mut dyn ErasedPool) -> &mut ComponentPool<T> {
+    &mut pool
+        .as_any_mut()
+        .downcast_mut::<TypedPool<T>>()
+        .expect("pool registered under T::ID holds T")
+        .pool
+}
+
+impl World {
+    /// An empty world.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Registers `T` (done implicitly on first insert). Its components cannot be saved.
+    pub fn register<T: Component>(&mut self) {
+        self.pools
+            .entry(T::ID)
+            .or_insert_with(|| RwLock::new(Box::new(TypedPool::<T>::plain())));
+    }
+
+    /// Registers `T` as persistent: snapshots save it, restores load it. Re-registering a
+    /// plain type as persistent keeps its components.
+    pub fn register_persistent<T: Component + Serialize + DeserializeOwned>(&mut self) {
+        let cell = self
+            .pools
+            .entry(T::ID)
+            .or_insert_with(|| RwLock::new(Box::new(TypedPool::<T>::plain())));
+        let pool = cell.get_mut();
+        if !pool.is_persistent() {
+            let mut next = TypedPool::<T>::persistent();
+            next.pool = std::mem::take(typed_mut::<T>(&mut **pool));
+            *pool = Box::new(next);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn pool_mut_unlocked<T: Component>(&mut self) -> &mut ComponentPool<T> {
+        self.register::<T>();
+        let cell = self.pools.get_mut(&T::ID).expect("just registered");
+        typed_mut::<T>(&mut **cell.get_mut())
+    }
+
+    /// Spawns an entity with a bundle of components (a tuple, or `()` for none).
+    pub fn spawn<B: super::bundle::Bundle>(&mut self, bundle: B) -> Entity {
+        let entity = self.entities.spawn();
+        bundle.insert_into(self, entity);
+        entity
+    }
+
+    /// Spawns one entity per bundle, taking each pool once for the whole batch.
+    pub fn spawn_batch<B: super::bundle::Bundle>(
+        &mut self,
+        bundles: impl IntoIterator<Item = B>,
+    ) -> Vec<Entity> {
+        B::spawn_batch(self, bundles.into_iter())
+    }
+
+    /// Despawns `entity` and drops its components.
+    pub fn despawn(&mut self, entity: Entity) -> Result<(), EcsError> {
+        if !self.entities.despawn(entity) {
+            return Err(EcsError::StaleEntity { entity });
+        }
+        for cell in self.pools.values_mut() {
+            cell.get_mut().remove(entity);
+        }
+        Ok(())
+    }
+
+    /// Whether `entity` is alive here.
+    #[inline]
+    pub fn is_alive(&self, entity: Entity) -> bool {
+        self.entities.is_alive(entity)
+    }
+
+    /// Live entities.
+    pub fn entities(&self) -> impl Iterator<Item = Entity> + '_ {
+        self.entities.iter()
+    }
+
+    /// Number of live entities.
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    /// Whether no entity is alive.
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    /// Adds or replaces `entity`'s `T`, returning the replaced value.
+    pub fn insert<T: Component>(
+        &mut self,
+        entity: Entity,
+        component: T,
+    ) -> Result<Option<T>, EcsError> {
+        if !self.entities.is_alive(entity) {
+            return Err(EcsError::StaleEntity { entity });
+        }
+        // A live entity is never stale for its pools (despawn cleared them), so this cannot fail.
+        Ok(self
+            .pool_mut_unlocked::<T>()
+            .insert(entity, component)
+            .unwrap_or(None))
+    }
+
+    /// Removes and returns `entity`'s `T`.
+    pub fn remove<T: Component>(&mut self, entity: Entity) -> Result<Option<T>, EcsError> {
+        if !self.entities.is_alive(entity) {
+            return Err(EcsError::StaleEntity { entity });
+        }
+        Ok(self
+            .pools
+            .get_mut(&T::ID)
+            .and_then(|cell| typed_mut::<T>(&mut **cell.get_mut()).remove(entity)))
+    }
+
+    /// Removes `entity`'s component of type `id`, whatever its type; `false` if it had none.
+    pub fn remove_by_id(&mut self, entity: Entity, id: ComponentId) -> Result<bool, EcsError> {
+        if !self.entities.is_alive(entity) {
+            return Err(EcsError::StaleEntity { entity });
+        }
+        Ok(self
+            .pools
+            .get_mut(&id)
+            .is_some_and(|cell| cell.get_mut().remove(entity)))
+    }
+
+    /// `entity`'s `T`, through `&mut self` with no lock: the fastest single access.
+    #[inline]
+    pub fn get_mut<T: Component>(&mut self, entity: Entity) -> Option<&mut T> {
+        let cell = self.pools.get_mut(&T::ID)?;
+        typed_mut::<T>(&mut **cell.get_mut()).get_mut(entity)
+    }
+
+    /// `entity`'s `T`, through `&self` (takes the pool's read lock for the guard's life).
+    pub fn get<T: Component>(&self, entity: Entity) -> Option<Ref<'_, T>> {
+        let guard = self.pool::<T>().ok()??;
+        PoolRef::try_map(guard, |pool| pool.get(entity)).ok()
+    }
+
+    /// Whether `entity` has a `T`.
+    pub fn has<T: Component>(&self, entity: Entity) -> bool {
+        self.has_id(entity, T::ID)
+    }
+
+    /// Whether `entity` has a component of type `id`.
+    pub fn has_id(&self, entity: Entity, id: ComponentId) -> bool {
+        self.pools
+            .get(&id)
+            .is_some_and(|cell| cell.read().contains(entity))
+    }
+
+    /// `entity`'s component of type `id` as `&dyn Any`, for tools and scripts, through the
+    /// read guard of its pool.
+    pub fn get_by_id(
+        &self,
+        entity: Entity,
+        id: ComponentId,
+    ) -> Option<MappedRwLockReadGuard<'_, dyn Any>> {
+        let guard = self.pools.get(&id)?.read();
+        RwLockReadGuard::try_map(guard, |pool| pool.get_any(entity)).ok()
+    }
+
+    /// The component types `entity` has, sorted by name.
+    pub fn component_types(&self, entity: Entity) -> Vec<ComponentInfo> {
+        let mut types: Vec<ComponentInfo> = self
+            .pools
+            .values()
+            .filter_map(|cell| {
+                let pool = cell.read();
+                pool.contains(entity).then(|| pool.info())
+            })
+            .collect();
+        types.sort_unstable_by_key(|info| info.name);
+        types
+    }
+
+    /// Shared access to `T`'s pool for a batch of reads; `Ok(None)` if `T` was never
+    /// registered.
+    pub fn pool<T: Component>(&self) -> Result<Option<PoolRef<'_, T>>, EcsError> {
+        let Some(cell) = self.pools.get(&T::ID) else {
+            return Ok(None);
+        };
+        let guard = cell.try_read().ok_or(EcsError::BorrowConflict {
+            name: T::NAME,
+            held: "mutably",
+        })?;
+        Ok(Some(RwLockReadGuard::map(guard, |pool| {
+            typed::<T>(&**pool)
+        })))
+    }
+
+    /// Exclusive access to `T`'s pool for a batch of writes; `Ok(None)` if `T` was never
+    /// registered.
+    pub fn pool_mut<T: Component>(&self) -> Result<Option<PoolMut<'_, T>>, EcsError> {
+        let Some(cell) = self.pools.get(&T::ID) else {
+            return Ok(None);
+        };
+        let guard = cell.try_write().ok_or(EcsError::BorrowConflict {
+            name: T::NAME,
+            held: "already",
+        })?;
+        Ok(Some(RwLockWriteGuard::map(guard, |pool| {
+            typed_mut::<T>(&mut **pool)
+        })))
+    }
+
+    /// Shared access to the pool of component type `id`, type-erased (filters, tools).
+    pub fn erased_pool(
+        &self,
+        id: ComponentId,
+    ) -> Option<MappedRwLockReadGuard<'_, dyn ErasedPool>> {
+        let guard = self.pools.get(&id)?.try_read()?;
+        Some(RwLockReadGuard::map(guard, |pool| &**pool))
+    }
+
+    /// A typed query; see [`super::query`].
+    pub fn query<Q: super::query::QueryData>(&self) -> super::query::Query<'_, Q> {
+        super::query::Query::new(self)
+    }
+
+    /// Drops every entity and component, keeping registrations and resources.
+    pub fn clear(&mut self) {
+        self.entities = Entities::default();
+        for cell in self.pools.values_mut() {
+            cell.get_mut().clear();
+        }
+    }
+
+    /// Entity count, count per component type, memory.
+    pub fn stats(&self) -> WorldStats {
+        let mut components: Vec<(ComponentInfo, usize)> = self
+            .pools
+            .values()
+            .map(|cell| cell.read())
+            .map(|p| (p.info(), p.len()))
+            .collect();
+        components.sort_unstable();
+        let heap_bytes = self
+            .pools
+            .values()
+            .map(|cell| cell.read().heap_bytes())
+            .sum();
+        WorldStats {
+            entities: self.entities.len(),
+            components,
+            heap_bytes,
+        }
+    }
+
+    /// Stores a resource (one value per type, not attached to an entity).
+    pub fn insert_resource<R: Send + Sync + 'static>(&mut self, resource: R) -> Option<R> {
+        self.resources
+            .insert(TypeId::of::<R>(), Box::new(resource))
+            .and_then(|old| old.downcast().ok().map(|b| *b))
+    }
+
+    /// A resource.
+    pub fn resource<R: Send + Sync + 'static>(&self) -> Option<&R> {
+        self.resources.get(&TypeId::of::<R>())?.downcast_ref()
+    }
+
+    /// A resource, mutably.
+    pub fn resource_mut<R: Send + Sync + 'static>(&mut self) -> Option<&mut R> {
+        self.resources.get_mut(&TypeId::of::<R>())?.downcast_mut()
+    }
+
+    /// The entity allocator (for snapshots).
+    pub fn allocator(&self) -> &Entities {
+        &self.entities
+    }
+
+    /// Type-erased pools, for snapshots: `(id, pool)` in id order.
+    pub fn erased_pools(&mut self) -> Vec<(ComponentId, &mut (dyn ErasedPool + 'static))> {
+        let mut pools: Vec<_> = self
+            .pools
+            .iter_mut()
+            .map(|(id, cell)| (*id, &mut **cell.get_mut()))
+            .collect();
+        pools.sort_unstable_by_key(|(id, _)| *id);
+        pools
+    }
+
+    /// A world with the same registrations (pool types and codecs) and no entities: the
+    /// target a snapshot is restored into before it replaces this one.
+    pub fn empty_like(&self) -> World {
+        let pools = self
+            .pools
+            .iter()
+            .map(|(id, cell)| (*id, RwLock::new(cell.read().empty_like())))
+            .collect();
+        World {
+            entities: Entities::default(),
+            pools,
+            resources: HashMap::new(),
+        }
+    }
+
+    /// Replaces the entity allocator and every pool of `self` with `other`'s, keeping
+    /// `self`'s resources: the commit step of a restore.
+    pub fn replace_contents(&mut self, other: World) {
+        self.entities = other.entities;
+        self.pools = other.pools;
+    }
+
+    /// Sets the entity allocator (for snapshot restore into an empty world). Refuses one whose
+    /// free list and live count disagree.
+    pub fn set_allocator(&mut self, entities: Entities) -> Result<(), String> {
+        entities.validate()?;
+        self.entities = entities;
+        Ok(())
+    }
+}

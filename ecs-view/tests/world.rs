@@ -1,0 +1,158 @@
+//! World behaviour: spawning, typed access, queries with filters, stale entities, conflicts.
+
+use playground_ecs_view::{EcsError, Entity, World, component};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pos(f32);
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Vel(f32);
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Tag;
+component!(Pos = "test.Pos", Vel = "test.Vel", Tag = "test.Tag");
+
+#[test]
+fn spawn_get_insert_remove() {
+    let mut w = World::new();
+    let e = w.spawn((Pos(1.0), Vel(2.0)));
+    assert_eq!(w.get_mut::<Pos>(e), Some(&mut Pos(1.0)));
+    assert_eq!(w.get::<Vel>(e).map(|v| *v), Some(Vel(2.0)));
+    assert_eq!(w.insert(e, Pos(3.0)), Ok(Some(Pos(1.0))));
+    assert_eq!(w.remove::<Vel>(e), Ok(Some(Vel(2.0))));
+    assert!(!w.has::<Vel>(e) && w.has::<Pos>(e));
+    assert_eq!(
+        w.component_types(e)
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>(),
+        ["test.Pos"]
+    );
+    assert_eq!(w.len(), 1);
+}
+
+#[test]
+fn stale_entity_never_reads_another_entitys_component() {
+    let mut w = World::new();
+    let old = w.spawn((Pos(1.0),));
+    w.despawn(old).unwrap();
+    let new = w.spawn((Pos(2.0),));
+    assert_eq!(old.id(), new.id(), "index reused");
+    assert_eq!(w.get_mut::<Pos>(old), None);
+    assert!(w.get::<Pos>(old).is_none());
+    assert_eq!(
+        w.insert(old, Pos(9.0)),
+        Err(EcsError::StaleEntity { entity: old })
+    );
+    assert_eq!(
+        w.remove::<Pos>(old),
+        Err(EcsError::StaleEntity { entity: old })
+    );
+    assert_eq!(w.despawn(old), Err(EcsError::StaleEntity { entity: old }));
+    assert_eq!(
+        w.get_mut::<Pos>(new),
+        Some(&mut Pos(2.0)),
+        "the refusals changed nothing"
+    );
+}
+
+#[test]
+fn queries_are_driven_by_the_smallest_pool_and_honour_filters() {
+    let mut w = World::new();
+    let movers = w.spawn_batch((0..10).map(|i| (Pos(i as f32), Vel(1.0))));
+    let still: Vec<Entity> = (0..5).map(|i| w.spawn((Pos(100.0 + i as f32),))).collect();
+    w.insert(movers[0], Tag).unwrap();
+    w.insert(still[0], Tag).unwrap();
+
+    w.query::<(&mut Pos, &Vel)>()
+        .for_each(|(p, v)| p.0 += v.0)
+        .unwrap();
+    assert_eq!(w.get_mut::<Pos>(movers[3]), Some(&mut Pos(4.0)));
+    assert_eq!(
+        w.get_mut::<Pos>(still[1]),
+        Some(&mut Pos(101.0)),
+        "no Vel, not moved"
+    );
+
+    assert_eq!(w.query::<(&Pos,)>().count(), Ok(15));
+    assert_eq!(w.query::<(&Pos,)>().with::<Tag>().count(), Ok(2));
+    assert_eq!(w.query::<(&Pos,)>().without::<Vel>().count(), Ok(5));
+    assert_eq!(w.query::<(&Pos, &Vel)>().without::<Tag>().count(), Ok(9));
+    let mut with_vel = 0;
+    w.query::<(&Pos, Option<&Vel>)>()
+        .for_each(|(_, v)| with_vel += v.is_some() as usize)
+        .unwrap();
+    assert_eq!(with_vel, 10);
+    // A component nobody registered: a required one matches nothing, a filter on it too.
+    struct Never;
+    component!(Never = "test.Never");
+    assert_eq!(w.query::<(&Never, &Pos)>().count(), Ok(0));
+    assert_eq!(w.query::<(&Pos,)>().with::<Never>().count(), Ok(0));
+    assert_eq!(w.query::<(&Pos,)>().without::<Never>().count(), Ok(15));
+}
+
+#[test]
+fn unaligned_pools_still_match_by_entity() {
+    let mut w = World::new();
+    let a: Vec<Entity> = (0..6).map(|i| w.spawn((Pos(i as f32),))).collect();
+    for &e in a.iter().rev() {
+        w.insert(e, Vel(10.0)).unwrap();
+    }
+    w.remove::<Pos>(a[1]).unwrap();
+    let mut seen = Vec::new();
+    w.query::<(&Pos, &Vel)>()
+        .for_each_entity(|e, (p, v)| seen.push((e, p.0 + v.0)))
+        .unwrap();
+    seen.sort_by(|x, y| x.1.total_cmp(&y.1));
+    assert_eq!(
+        seen.iter().map(|s| s.1).collect::<Vec<_>>(),
+        [10.0, 12.0, 13.0, 14.0, 15.0]
+    );
+}
+
+#[test]
+fn conflicting_borrows_are_errors_not_deadlocks() {
+    let mut w = World::new();
+    w.spawn((Pos(1.0),));
+    let result = w.query::<(&mut Pos, &Pos)>().count();
+    assert!(
+        matches!(
+            result,
+            Err(EcsError::BorrowConflict {
+                name: "test.Pos",
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+    let held = w.pool_mut::<Pos>().unwrap();
+    assert!(w.pool::<Pos>().is_err());
+    drop(held);
+    assert_eq!(
+        w.query::<(&Pos, &Pos)>().count(),
+        Ok(1),
+        "two shared borrows are fine"
+    );
+}
+
+#[test]
+fn stats_and_resources() {
+    let mut w = World::new();
+    w.spawn_batch((0..3).map(|_| (Pos(0.0), Vel(0.0))));
+    w.spawn((Pos(0.0),));
+    let stats = w.stats();
+    assert_eq!(stats.entities, 4);
+    assert_eq!(
+        stats
+            .components
+            .iter()
+            .map(|(c, n)| (c.name, *n))
+            .collect::<Vec<_>>(),
+        [("test.Pos", 4), ("test.Vel", 3)]
+    );
+    assert!(stats.heap_bytes > 0);
+    assert_eq!(w.insert_resource(5u32), None);
+    *w.resource_mut::<u32>().unwrap() += 1;
+    assert_eq!(w.resource::<u32>(), Some(&6));
+    w.clear();
+    assert_eq!((w.len(), w.query::<(&Pos,)>().count()), (0, Ok(0)));
+    assert_eq!(w.resource::<u32>(), Some(&6), "clear keeps resources");
+}
