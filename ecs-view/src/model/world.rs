@@ -296,7 +296,7 @@ impl World {
             .map(|cell| cell.read())
             .map(|p| (p.info(), p.len()))
             .collect();
-        components.sort_unstable();
+        components.sort_unstable_by_key(|(info, _)| info.name);
         let heap_bytes = self
             .pools
             .values()
