@@ -30,6 +30,6 @@ pub mod fingerprint {
 pub use error::EcsError;
 pub use model::{
     Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Query, QueryData, QueryParam,
-    SystemDesc, SystemId, World, WorldStats,
+    SystemDesc, SystemId, World, WorldStats, Writer,
 };
 pub use view::{ComponentView, EcsView, EntityView, StorageView, WorldView};

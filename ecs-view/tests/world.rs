@@ -156,3 +156,23 @@ fn stats_and_resources() {
     assert_eq!((w.len(), w.query::<(&Pos,)>().count()), (0, Ok(0)));
     assert_eq!(w.resource::<u32>(), Some(&6), "clear keeps resources");
 }
+
+#[test]
+fn writer_checks_liveness_per_entity() {
+    let mut w = World::new();
+    let a = w.spawn(());
+    let dead = w.spawn(());
+    w.despawn(dead).unwrap();
+    let mut writer = w.writer::<Vel>();
+    assert_eq!(writer.insert(a, Vel(1.0)), Ok(None));
+    assert_eq!(
+        writer.insert(dead, Vel(1.0)),
+        Err(EcsError::StaleEntity { entity: dead })
+    );
+    assert_eq!(writer.remove(a), Ok(Some(Vel(1.0))));
+    assert_eq!(
+        writer.remove(dead),
+        Err(EcsError::StaleEntity { entity: dead })
+    );
+    assert_eq!(w.query::<(&Vel,)>().count(), Ok(0));
+}

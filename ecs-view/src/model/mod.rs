@@ -21,4 +21,4 @@ pub use playground_kernel::{Entity, EntityId, Generation};
 pub use query::{Query, QueryData, QueryParam};
 pub use storage::ErasedPool;
 pub use system::{SystemDesc, SystemId};
-pub use world::{PoolMut, PoolRef, Ref, World, WorldStats};
+pub use world::{PoolMut, PoolRef, Ref, World, WorldStats, Writer};

@@ -34,6 +34,32 @@ pub struct WorldStats {
     pub heap_bytes: usize,
 }
 
+/// Inserts and removes one component type for many entities; see [`World::writer`].
+pub struct Writer<'w, T> {
+    entities: &'w Entities,
+    pool: &'w mut ComponentPool<T>,
+}
+
+impl<T: Component> Writer<'_, T> {
+    /// Adds or replaces `entity`'s `T`.
+    #[inline]
+    pub fn insert(&mut self, entity: Entity, component: T) -> Result<Option<T>, EcsError> {
+        if !self.entities.is_alive(entity) {
+            return Err(EcsError::StaleEntity { entity });
+        }
+        Ok(self.pool.insert(entity, component).unwrap_or(None))
+    }
+
+    /// Removes `entity`'s `T`.
+    #[inline]
+    pub fn remove(&mut self, entity: Entity) -> Result<Option<T>, EcsError> {
+        if !self.entities.is_alive(entity) {
+            return Err(EcsError::StaleEntity { entity });
+        }
+        Ok(self.pool.remove(entity))
+    }
+}
+
 /// A world: entities, their components and resources. There is no global world; every View
 /// method takes the world it works on, so a host can run several.
 ///
@@ -186,6 +212,20 @@ impl World {
             .is_some_and(|cell| cell.get_mut().remove(entity)))
     }
 
+    /// A writer for `T`: finds the pool once, then inserts and removes for many entities,
+    /// each checked for liveness (the batch form of [`Self::insert`] / [`Self::remove`]).
+    pub fn writer<T: Component>(&mut self) -> Writer<'_, T> {
+        self.register::<T>();
+        let World {
+            entities, pools, ..
+        } = self;
+        let cell = pools.get_mut(&T::ID).expect("just registered");
+        Writer {
+            entities,
+            pool: typed_mut::<T>(&mut **cell.get_mut()),
+        }
+    }
+
     /// `entity`'s `T`, through `&mut self` with no lock: the fastest single access.
     #[inline]
     pub fn get_mut<T: Component>(&mut self, entity: Entity) -> Option<&mut T> {
@@ -331,15 +371,24 @@ impl World {
         &self.entities
     }
 
-    /// Type-erased pools, for snapshots: `(id, pool)` in id order.
-    pub fn erased_pools(&mut self) -> Vec<(ComponentId, &mut (dyn ErasedPool + 'static))> {
-        let mut pools: Vec<_> = self
-            .pools
-            .iter_mut()
-            .map(|(id, cell)| (*id, &mut **cell.get_mut()))
-            .collect();
-        pools.sort_unstable_by_key(|(id, _)| *id);
-        pools
+    /// Type-erased pools, read-locked, in id order: what a snapshot saves. Fails if a pool
+    /// is mutably borrowed (a query is running).
+    pub fn read_pools(&self) -> Result<Vec<MappedRwLockReadGuard<'_, dyn ErasedPool>>, EcsError> {
+        let mut ids: Vec<ComponentId> = self.pools.keys().copied().collect();
+        ids.sort_unstable();
+        ids.into_iter()
+            .map(|id| {
+                self.erased_pool(id).ok_or(EcsError::BorrowConflict {
+                    name: "a snapshot's component",
+                    held: "mutably",
+                })
+            })
+            .collect()
+    }
+
+    /// The type-erased pool of component `id`, mutably (restore fills pools through it).
+    pub fn erased_pool_mut(&mut self, id: ComponentId) -> Option<&mut (dyn ErasedPool + 'static)> {
+        Some(&mut **self.pools.get_mut(&id)?.get_mut())
     }
 
     /// A world with the same registrations (pool types and codecs) and no entities: the

@@ -32,7 +32,7 @@ pub trait ComponentView: Send + Sync {
 /// Snapshots: the whole world to bytes and back.
 pub trait StorageView: Send + Sync {
     /// Every entity and persistent component, stamped with the state format version.
-    fn save(&self, world: &mut World) -> Result<Vec<u8>, EcsError>;
+    fn save(&self, world: &World) -> Result<Vec<u8>, EcsError>;
     /// Replaces the world's entities and components with a snapshot's. A corrupt, truncated
     /// or foreign snapshot is refused with the world unchanged.
     fn restore(&self, world: &mut World, bytes: &[u8]) -> Result<(), EcsError>;

@@ -1,0 +1,272 @@
+//! `ecs/*`: the workloads of the public ecs_bench_suite, playground next to bevy_ecs, hecs and
+//! shipyard in the same group. Each peer is driven the way the suite drives it.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use playground_ecs_view::{Entity, World, component};
+use shipyard::{EntitiesViewMut, IntoIter, Remove, View, ViewMut};
+use std::hint::black_box;
+use std::time::Duration;
+
+const N: usize = 10_000;
+
+macro_rules! components {
+    ($($name:ident($ty:ty) = $id:literal),* $(,)?) => {$(
+        #[allow(dead_code, reason = "payload only written, as in ecs_bench_suite")]
+        #[derive(Clone, Copy, Debug, Default, bevy_ecs::component::Component, shipyard::Component)]
+        struct $name($ty);
+        component!($name = $id);
+    )*};
+}
+
+components!(
+    Transform([[f32; 4]; 4]) = "bench.Transform",
+    Position([f32; 3]) = "bench.Position",
+    Rotation([f32; 3]) = "bench.Rotation",
+    Velocity([f32; 3]) = "bench.Velocity",
+);
+
+fn bundle() -> (Transform, Position, Rotation, Velocity) {
+    (
+        Transform([[1.0; 4]; 4]),
+        Position([1.0, 0.0, 0.0]),
+        Rotation([1.0, 0.0, 0.0]),
+        Velocity([1.0, 0.0, 0.0]),
+    )
+}
+
+fn simple_insert(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ecs/simple_insert");
+    g.bench_function("playground", |b| {
+        b.iter(|| {
+            let mut world = World::new();
+            black_box(world.spawn_batch((0..N).map(|_| bundle())));
+            world
+        })
+    });
+    g.bench_function("bevy_ecs", |b| {
+        b.iter(|| {
+            let mut world = bevy_ecs::world::World::new();
+            world.spawn_batch((0..N).map(|_| bundle()));
+            world
+        })
+    });
+    g.bench_function("hecs", |b| {
+        b.iter(|| {
+            let mut world = hecs::World::new();
+            world.spawn_batch((0..N).map(|_| bundle()));
+            world
+        })
+    });
+    g.bench_function("shipyard", |b| {
+        b.iter(|| {
+            let mut world = shipyard::World::new();
+            world.bulk_add_entity((0..N).map(|_| bundle()));
+            world
+        })
+    });
+    g.finish();
+}
+
+fn simple_iter(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ecs/simple_iter");
+    let mut world = World::new();
+    world.spawn_batch((0..N).map(|_| bundle()));
+    g.bench_function("playground", |b| {
+        b.iter(|| {
+            world
+                .query::<(&Velocity, &mut Position)>()
+                .for_each(|(v, p)| {
+                    for i in 0..3 {
+                        p.0[i] += v.0[i];
+                    }
+                })
+                .unwrap()
+        })
+    });
+    let mut bevy = bevy_ecs::world::World::new();
+    bevy.spawn_batch((0..N).map(|_| bundle()));
+    let mut bevy_query = bevy.query::<(&Velocity, &mut Position)>();
+    g.bench_function("bevy_ecs", |b| {
+        b.iter(|| {
+            bevy_query.iter_mut(&mut bevy).for_each(|(v, mut p)| {
+                for i in 0..3 {
+                    p.0[i] += v.0[i];
+                }
+            })
+        })
+    });
+    let mut hecs = hecs::World::new();
+    hecs.spawn_batch((0..N).map(|_| bundle()));
+    g.bench_function("hecs", |b| {
+        b.iter(|| {
+            for (v, p) in hecs.query_mut::<(&Velocity, &mut Position)>() {
+                for i in 0..3 {
+                    p.0[i] += v.0[i];
+                }
+            }
+        })
+    });
+    let mut ship = shipyard::World::new();
+    ship.bulk_add_entity((0..N).map(|_| bundle()));
+    g.bench_function("shipyard", |b| {
+        b.iter(|| {
+            ship.run(
+                |velocity: View<Velocity>, mut position: ViewMut<Position>| {
+                    for (v, p) in (&velocity, &mut position).iter() {
+                        for i in 0..3 {
+                            p.0[i] += v.0[i];
+                        }
+                    }
+                },
+            )
+        })
+    });
+    g.finish();
+}
+
+macro_rules! frag_types {
+    ($($t:ident),*) => {
+        $(
+            #[allow(dead_code, reason = "payload only written, as in ecs_bench_suite")]
+            #[derive(Clone, Copy, Debug, Default, bevy_ecs::component::Component, shipyard::Component)]
+            struct $t(f32);
+            component!($t = concat!("bench.frag.", stringify!($t)));
+        )*
+        fn frag_playground() -> World {
+            let mut world = World::new();
+            $( world.spawn_batch((0..20).map(|_| ($t(0.0), Data(1.0)))); )*
+            world
+        }
+        fn frag_bevy() -> bevy_ecs::world::World {
+            let mut world = bevy_ecs::world::World::new();
+            $( world.spawn_batch((0..20).map(|_| ($t(0.0), Data(1.0)))); )*
+            world
+        }
+        fn frag_hecs() -> hecs::World {
+            let mut world = hecs::World::new();
+            $( world.spawn_batch((0..20).map(|_| ($t(0.0), Data(1.0)))); )*
+            world
+        }
+        fn frag_shipyard() -> shipyard::World {
+            let mut world = shipyard::World::new();
+            $( world.bulk_add_entity((0..20).map(|_| ($t(0.0), Data(1.0)))); )*
+            world
+        }
+    };
+}
+
+#[allow(dead_code, reason = "payload only written, as in ecs_bench_suite")]
+#[derive(Clone, Copy, Debug, Default, bevy_ecs::component::Component, shipyard::Component)]
+struct Data(f32);
+component!(Data = "bench.frag.Data");
+frag_types!(
+    A, B, C, D, E, F, G, H, I, J, K, L, M, N2, O, P, Q, R, S, T, U, V, W, X, Y, Z
+);
+
+fn frag_iter(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ecs/frag_iter");
+    let world = frag_playground();
+    g.bench_function("playground", |b| {
+        b.iter(|| {
+            world
+                .query::<(&mut Data,)>()
+                .for_each(|(d,)| d.0 *= 2.0)
+                .unwrap()
+        })
+    });
+    let mut bevy = frag_bevy();
+    let mut bevy_query = bevy.query::<&mut Data>();
+    g.bench_function("bevy_ecs", |b| {
+        b.iter(|| bevy_query.iter_mut(&mut bevy).for_each(|mut d| d.0 *= 2.0))
+    });
+    let mut hecs = frag_hecs();
+    g.bench_function("hecs", |b| {
+        b.iter(|| {
+            for d in hecs.query_mut::<&mut Data>() {
+                d.0 *= 2.0;
+            }
+        })
+    });
+    let ship = frag_shipyard();
+    g.bench_function("shipyard", |b| {
+        b.iter(|| {
+            ship.run(|mut data: ViewMut<Data>| {
+                for d in (&mut data).iter() {
+                    d.0 *= 2.0;
+                }
+            })
+        })
+    });
+    g.finish();
+}
+
+fn add_remove(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ecs/add_remove");
+    let mut world = World::new();
+    let entities: Vec<Entity> = world.spawn_batch((0..N).map(|_| (A(0.0),)));
+    g.bench_function("playground", |b| {
+        b.iter(|| {
+            let mut writer = world.writer::<B>();
+            for &e in &entities {
+                writer.insert(e, B(0.0)).unwrap();
+            }
+            for &e in &entities {
+                writer.remove(e).unwrap();
+            }
+        })
+    });
+    let mut bevy = bevy_ecs::world::World::new();
+    let bevy_entities: Vec<_> = bevy.spawn_batch((0..N).map(|_| (A(0.0),))).collect();
+    g.bench_function("bevy_ecs", |b| {
+        b.iter(|| {
+            for &e in &bevy_entities {
+                bevy.entity_mut(e).insert(B(0.0));
+            }
+            for &e in &bevy_entities {
+                bevy.entity_mut(e).remove::<B>();
+            }
+        })
+    });
+    let mut hecs = hecs::World::new();
+    let hecs_entities: Vec<_> = hecs.spawn_batch((0..N).map(|_| (A(0.0),))).collect();
+    g.bench_function("hecs", |b| {
+        b.iter(|| {
+            for &e in &hecs_entities {
+                hecs.insert_one(e, B(0.0)).unwrap();
+            }
+            for &e in &hecs_entities {
+                hecs.remove_one::<B>(e).unwrap();
+            }
+        })
+    });
+    let mut ship = shipyard::World::new();
+    let ship_entities: Vec<_> = ship.bulk_add_entity((0..N).map(|_| (A(0.0),))).collect();
+    g.bench_function("shipyard", |b| {
+        b.iter(|| {
+            ship.run(|entities: EntitiesViewMut, mut vb: ViewMut<B>| {
+                for &e in &ship_entities {
+                    entities.add_component(e, &mut vb, B(0.0));
+                }
+            });
+            ship.run(|mut vb: ViewMut<B>| {
+                for &e in &ship_entities {
+                    (&mut vb).remove(e);
+                }
+            });
+        })
+    });
+    g.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = simple_insert, simple_iter, frag_iter, add_remove
+}
+criterion_main!(benches);

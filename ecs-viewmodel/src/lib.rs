@@ -1,0 +1,111 @@
+//! # playground-ecs-viewmodel
+//!
+//! The ECS system module: implements the `ecs-view` Views on [`EcsViewModel`], and is built
+//! both as an `rlib` (linked directly) and a `cdylib` (loaded and hot-reloaded by the loader).
+//! Its [`ViewModelTrait`] state is a snapshot of the world it hosts, so a reload carries the
+//! world across.
+
+pub mod snapshot;
+
+use playground_ecs_view::fingerprint::API_VERSION;
+use playground_ecs_view::{
+    ComponentInfo, ComponentView, EcsError, EcsView, Entity, EntityView, StorageView, World,
+    WorldStats, WorldView,
+};
+use playground_kernel::{ComponentId, StateError, View, ViewId, ViewModelTrait};
+
+/// The ECS implementation, hosting one world for hosts that want the module to own it.
+#[derive(Default)]
+pub struct EcsViewModel {
+    world: World,
+}
+
+impl EcsViewModel {
+    /// A module hosting `world`.
+    pub fn new(world: World) -> Self {
+        Self { world }
+    }
+
+    /// The hosted world.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The hosted world, mutably.
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+}
+
+impl EntityView for EcsViewModel {
+    fn spawn(&self, world: &mut World) -> Entity {
+        world.spawn(())
+    }
+    fn spawn_batch(&self, world: &mut World, count: usize) -> Vec<Entity> {
+        world.spawn_batch(std::iter::repeat_n((), count))
+    }
+    fn despawn(&self, world: &mut World, entity: Entity) -> Result<(), EcsError> {
+        world.despawn(entity)
+    }
+    fn exists(&self, world: &World, entity: Entity) -> bool {
+        world.is_alive(entity)
+    }
+}
+
+impl ComponentView for EcsViewModel {
+    fn has(&self, world: &World, entity: Entity, id: ComponentId) -> bool {
+        world.has_id(entity, id)
+    }
+    fn remove(&self, world: &mut World, entity: Entity, id: ComponentId) -> Result<bool, EcsError> {
+        world.remove_by_id(entity, id)
+    }
+    fn component_types(&self, world: &World, entity: Entity) -> Vec<ComponentInfo> {
+        world.component_types(entity)
+    }
+}
+
+impl StorageView for EcsViewModel {
+    fn save(&self, world: &World) -> Result<Vec<u8>, EcsError> {
+        snapshot::save(world)
+    }
+    fn restore(&self, world: &mut World, bytes: &[u8]) -> Result<(), EcsError> {
+        snapshot::restore(world, bytes)
+    }
+}
+
+impl WorldView for EcsViewModel {
+    fn create(&self) -> World {
+        World::new()
+    }
+    fn clear(&self, world: &mut World) {
+        world.clear();
+    }
+    fn stats(&self, world: &World) -> WorldStats {
+        world.stats()
+    }
+}
+
+fn state_error(e: EcsError) -> StateError {
+    match e {
+        EcsError::State(s) => s,
+        other => StateError::Corrupt {
+            offset: 0,
+            reason: other.to_string(),
+        },
+    }
+}
+
+impl ViewModelTrait for EcsViewModel {
+    fn view_id(&self) -> ViewId {
+        <dyn EcsView as View>::VIEW_ID
+    }
+    fn api_version(&self) -> u64 {
+        API_VERSION
+    }
+    fn save_state(&self) -> Result<Vec<u8>, StateError> {
+        snapshot::save(&self.world).map_err(state_error)
+    }
+    fn restore_state(&mut self, bytes: &[u8]) -> Result<(), StateError> {
+        snapshot::restore(&mut self.world, bytes).map_err(state_error)
+    }
+}

@@ -1,0 +1,182 @@
+//! The world snapshot format.
+//!
+//! ```text
+//! magic  "PGWS"                 4 bytes
+//! format 1                      u32 little-endian: this layout
+//! state  STATE_FORMAT_VERSION   u64 LE: hash of ecs-view's model sources
+//! length                        u64 LE: body bytes
+//! body                          postcard: allocator + one record per persistent pool
+//! check  FNV-1a 64 of the body  u64 LE
+//! ```
+//!
+//! Restore checks the header, the length, the checksum, then decodes into a fresh world with
+//! the target's registrations and validates it (allocator invariants, every component's
+//! entity alive) before it replaces the target's contents, so a corrupt, truncated or foreign
+//! snapshot leaves the world exactly as it was.
+
+use playground_ecs_view::fingerprint::STATE_FORMAT_VERSION;
+use playground_ecs_view::{EcsError, Entities, Entity, World};
+use playground_kernel::{ComponentId, StateError, fnv1a_64};
+use serde::{Deserialize, Serialize};
+
+const MAGIC: &[u8; 4] = b"PGWS";
+const FORMAT: u32 = 1;
+const HEADER: usize = 4 + 4 + 8 + 8;
+const TRAILER: usize = 8;
+
+#[derive(Serialize, Deserialize)]
+struct PoolRecord {
+    id: u64,
+    name: String,
+    entities: Vec<u64>,
+    bytes: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Body {
+    entities: Entities,
+    pools: Vec<PoolRecord>,
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    // FNV-1a over raw bytes; the kernel's hash takes `&str`, so fold bytes here the same way.
+    bytes.iter().fold(fnv1a_64(""), |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// Saves every entity and persistent component of `world`.
+pub fn save(world: &World) -> Result<Vec<u8>, EcsError> {
+    let mut pools = Vec::new();
+    for pool in world.read_pools()? {
+        if pool.is_empty() && !pool.is_persistent() {
+            continue;
+        }
+        let info = pool.info();
+        let (entities, bytes) = pool.save()?;
+        pools.push(PoolRecord {
+            id: info.id.to_bits(),
+            name: info.name.to_owned(),
+            entities: entities.iter().map(|e| e.to_bits()).collect(),
+            bytes,
+        });
+    }
+    let body = postcard::to_allocvec(&Body {
+        entities: world.allocator().clone(),
+        pools,
+    })
+    .map_err(|e| StateError::Corrupt {
+        offset: HEADER,
+        reason: format!("encoding: {e}"),
+    })?;
+    let mut out = Vec::with_capacity(HEADER + body.len() + TRAILER);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    out.extend_from_slice(&STATE_FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&checksum(&body).to_le_bytes());
+    Ok(out)
+}
+
+fn read_u64(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(
+        bytes[at..at + 8]
+            .try_into()
+            .expect("8 bytes, bounds checked by caller"),
+    )
+}
+
+/// Replaces `world`'s entities and components with the snapshot's; on any error `world` is
+/// unchanged.
+pub fn restore(world: &mut World, bytes: &[u8]) -> Result<(), EcsError> {
+    if bytes.len() < HEADER + TRAILER {
+        return Err(StateError::Truncated {
+            needed: HEADER + TRAILER,
+            available: bytes.len(),
+        }
+        .into());
+    }
+    if &bytes[..4] != MAGIC {
+        return Err(StateError::Corrupt {
+            offset: 0,
+            reason: "not a world snapshot (bad magic)".into(),
+        }
+        .into());
+    }
+    let format = u32::from_le_bytes(bytes[4..8].try_into().expect("4 bytes"));
+    if format != FORMAT {
+        return Err(StateError::Corrupt {
+            offset: 4,
+            reason: format!("snapshot layout {format}, expected {FORMAT}"),
+        }
+        .into());
+    }
+    let state = read_u64(bytes, 8);
+    if state != STATE_FORMAT_VERSION {
+        return Err(StateError::FormatMismatch {
+            expected: STATE_FORMAT_VERSION,
+            found: state,
+        }
+        .into());
+    }
+    let len = usize::try_from(read_u64(bytes, 16)).unwrap_or(usize::MAX);
+    let needed = HEADER.saturating_add(len).saturating_add(TRAILER);
+    if bytes.len() < needed {
+        return Err(StateError::Truncated {
+            needed,
+            available: bytes.len(),
+        }
+        .into());
+    }
+    if bytes.len() > needed {
+        return Err(StateError::Corrupt {
+            offset: needed,
+            reason: format!("{} bytes after the end", bytes.len() - needed),
+        }
+        .into());
+    }
+    let body = &bytes[HEADER..HEADER + len];
+    if read_u64(bytes, HEADER + len) != checksum(body) {
+        return Err(StateError::Corrupt {
+            offset: HEADER + len,
+            reason: "checksum mismatch".into(),
+        }
+        .into());
+    }
+    let body: Body = postcard::from_bytes(body).map_err(|e| StateError::Corrupt {
+        offset: HEADER,
+        reason: format!("decoding: {e}"),
+    })?;
+
+    let mut next = world.empty_like();
+    next.set_allocator(body.entities)
+        .map_err(|reason| StateError::Corrupt {
+            offset: HEADER,
+            reason,
+        })?;
+    for record in &body.pools {
+        let id = ComponentId::from_bits(record.id);
+        let entities: Vec<Entity> = record
+            .entities
+            .iter()
+            .map(|&b| Entity::from_bits(b))
+            .collect();
+        if let Some(dead) = entities.iter().find(|e| !next.is_alive(**e)) {
+            return Err(StateError::Corrupt {
+                offset: HEADER,
+                reason: format!("{} on entity {dead}, which is not alive", record.name),
+            }
+            .into());
+        }
+        let pool = next
+            .erased_pool_mut(id)
+            .ok_or_else(|| EcsError::UnknownComponent {
+                id,
+                name: record.name.clone(),
+            })?;
+        pool.load(&entities, &record.bytes)?;
+    }
+    world.replace_contents(next);
+    Ok(())
+}
