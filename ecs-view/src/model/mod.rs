@@ -6,6 +6,7 @@
 //! `STATE_FORMAT_VERSION` is the hash of this folder, so any change here marks saved worlds
 //! of older builds as foreign.
 
+mod alignment;
 mod bundle;
 mod component;
 mod entities;

@@ -12,6 +12,7 @@ use super::world::{PoolMut, PoolRef, World};
 use crate::error::EcsError;
 use playground_kernel::sync::MappedRwLockReadGuard;
 use playground_kernel::{ComponentId, Entity};
+use playground_pools::ComponentPool;
 use std::marker::PhantomData;
 
 use super::storage::ErasedPool;
@@ -29,14 +30,30 @@ pub trait QueryParam {
     fn borrow(world: &World) -> Result<Option<Self::Pool<'_>>, EcsError>;
     /// Number of components, for choosing the driver.
     fn len(pool: &Self::Pool<'_>) -> usize;
-    /// The entity at dense position `i` (only called on a required parameter).
-    fn entity_at(pool: &Self::Pool<'_>, i: usize) -> Entity;
+    /// The entities in dense order (only called on a required parameter).
+    fn entities<'p>(pool: &'p Self::Pool<'_>) -> &'p [Entity];
+    /// The pool's id and layout version, `None` for an optional parameter.
+    fn layout(pool: &Self::Pool<'_>) -> Option<(ComponentId, u64)>;
     /// The item for `entity`, trying dense position `hint` first.
     fn fetch<'a>(
         pool: &'a mut Self::Pool<'_>,
         hint: usize,
         entity: Entity,
     ) -> Option<Self::Item<'a>>;
+
+    /// Components at dense positions `start..start + len`, for an aligned chunk.
+    type Slice<'a>;
+    /// Whether this pool holds exactly `entities` at `start..` (always true when optional).
+    fn aligned(pool: &Self::Pool<'_>, start: usize, entities: &[Entity]) -> bool;
+    /// The chunk's components (only called after `aligned` said yes).
+    fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> Self::Slice<'a>;
+    /// The item at position `j` of the chunk, for `entity`.
+    fn slice_item<'a>(slice: &'a mut Self::Slice<'_>, j: usize, entity: Entity) -> Self::Item<'a>;
+}
+
+#[inline(always)]
+fn same_entities(pool_entities: &[Entity], start: usize, entities: &[Entity]) -> bool {
+    pool_entities.get(start..start + entities.len()) == Some(entities)
 }
 
 impl<T: Component> QueryParam for &T {
@@ -51,12 +68,28 @@ impl<T: Component> QueryParam for &T {
         pool.len()
     }
     #[inline(always)]
-    fn entity_at(pool: &Self::Pool<'_>, i: usize) -> Entity {
-        pool.entities()[i]
+    fn entities<'p>(pool: &'p Self::Pool<'_>) -> &'p [Entity] {
+        pool.entities()
+    }
+    fn layout(pool: &Self::Pool<'_>) -> Option<(ComponentId, u64)> {
+        Some((T::ID, pool.layout_version()))
     }
     #[inline(always)]
     fn fetch<'a>(pool: &'a mut Self::Pool<'_>, hint: usize, entity: Entity) -> Option<&'a T> {
         pool.get_at(hint, entity)
+    }
+    type Slice<'a> = &'a [T];
+    #[inline(always)]
+    fn aligned(pool: &Self::Pool<'_>, start: usize, entities: &[Entity]) -> bool {
+        same_entities(pool.entities(), start, entities)
+    }
+    #[inline(always)]
+    fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> &'a [T] {
+        &pool.components()[start..start + len]
+    }
+    #[inline(always)]
+    fn slice_item<'a>(slice: &'a mut &[T], j: usize, _: Entity) -> &'a T {
+        &slice[j]
     }
 }
 
@@ -72,12 +105,28 @@ impl<T: Component> QueryParam for &mut T {
         pool.len()
     }
     #[inline(always)]
-    fn entity_at(pool: &Self::Pool<'_>, i: usize) -> Entity {
-        pool.entities()[i]
+    fn entities<'p>(pool: &'p Self::Pool<'_>) -> &'p [Entity] {
+        pool.entities()
+    }
+    fn layout(pool: &Self::Pool<'_>) -> Option<(ComponentId, u64)> {
+        Some((T::ID, pool.layout_version()))
     }
     #[inline(always)]
     fn fetch<'a>(pool: &'a mut Self::Pool<'_>, hint: usize, entity: Entity) -> Option<&'a mut T> {
         pool.get_at_mut(hint, entity)
+    }
+    type Slice<'a> = &'a mut [T];
+    #[inline(always)]
+    fn aligned(pool: &Self::Pool<'_>, start: usize, entities: &[Entity]) -> bool {
+        same_entities(pool.entities(), start, entities)
+    }
+    #[inline(always)]
+    fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> &'a mut [T] {
+        &mut pool.components_mut()[start..start + len]
+    }
+    #[inline(always)]
+    fn slice_item<'a>(slice: &'a mut &mut [T], j: usize, _: Entity) -> &'a mut T {
+        &mut slice[j]
     }
 }
 
@@ -91,8 +140,11 @@ impl<T: Component> QueryParam for Option<&T> {
     fn len(_: &Self::Pool<'_>) -> usize {
         usize::MAX
     }
-    fn entity_at(_: &Self::Pool<'_>, _: usize) -> Entity {
+    fn entities<'p>(_: &'p Self::Pool<'_>) -> &'p [Entity] {
         unreachable!("an optional parameter never drives a query")
+    }
+    fn layout(_: &Self::Pool<'_>) -> Option<(ComponentId, u64)> {
+        None
     }
     #[inline(always)]
     fn fetch<'a>(
@@ -101,6 +153,18 @@ impl<T: Component> QueryParam for Option<&T> {
         entity: Entity,
     ) -> Option<Option<&'a T>> {
         Some(pool.as_ref().and_then(|p| p.get_at(hint, entity)))
+    }
+    type Slice<'a> = (Option<&'a ComponentPool<T>>, usize);
+    fn aligned(_: &Self::Pool<'_>, _: usize, _: &[Entity]) -> bool {
+        true
+    }
+    #[inline(always)]
+    fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, _: usize) -> Self::Slice<'a> {
+        (pool.as_deref(), start)
+    }
+    #[inline(always)]
+    fn slice_item<'a>(slice: &'a mut Self::Slice<'_>, j: usize, entity: Entity) -> Option<&'a T> {
+        slice.0.and_then(|p| p.get_at(slice.1 + j, entity))
     }
 }
 
@@ -115,14 +179,29 @@ pub trait QueryData {
     fn borrow(world: &World) -> Result<Option<Self::Pools<'_>>, EcsError>;
     /// `(parameter index, len)` of the smallest required pool.
     fn driver(pools: &Self::Pools<'_>) -> Option<(usize, usize)>;
-    /// The driver's entity at dense position `i`.
-    fn entity_at(pools: &Self::Pools<'_>, driver: usize, i: usize) -> Entity;
+    /// The driver's entities.
+    fn driver_entities<'p>(pools: &'p Self::Pools<'_>, driver: usize) -> &'p [Entity];
+    /// Id and layout version of every required pool, in parameter order, into `out`;
+    /// returns how many.
+    fn layout(pools: &Self::Pools<'_>, out: &mut [(ComponentId, u64); 8]) -> usize;
     /// The match for `entity`, if it has every required component.
     fn fetch<'a>(
         pools: &'a mut Self::Pools<'_>,
         hint: usize,
         entity: Entity,
     ) -> Option<Self::Item<'a>>;
+    /// Whether every parameter is required (no `Option`): then slice items never need their
+    /// entity.
+    const ALL_REQUIRED: bool;
+    /// A chunk's component slices.
+    type Slices<'a>;
+    /// Whether every pool holds exactly `entities` at `start..`.
+    fn aligned(pools: &Self::Pools<'_>, start: usize, entities: &[Entity]) -> bool;
+    /// The chunk's slices.
+    fn slices<'a>(pools: &'a mut Self::Pools<'_>, start: usize, len: usize) -> Self::Slices<'a>;
+    /// The item at chunk position `j`.
+    fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity)
+    -> Self::Item<'a>;
 }
 
 macro_rules! query_data {
@@ -149,17 +228,47 @@ macro_rules! query_data {
             }
 
             #[inline(always)]
-            fn entity_at(pools: &Self::Pools<'_>, driver: usize, i: usize) -> Entity {
+            fn driver_entities<'p>(pools: &'p Self::Pools<'_>, driver: usize) -> &'p [Entity] {
                 match driver {
-                    $($i => $P::entity_at(&pools.$i, i),)+
+                    $($i => $P::entities(&pools.$i),)+
                     _ => unreachable!("driver is a parameter index"),
                 }
+            }
+
+            fn layout(pools: &Self::Pools<'_>, out: &mut [(ComponentId, u64); 8]) -> usize {
+                let mut n = 0;
+                $(
+                    if let Some(entry) = $P::layout(&pools.$i) {
+                        out[n] = entry;
+                        n += 1;
+                    }
+                )+
+                n
             }
 
             #[inline(always)]
             fn fetch<'a>(pools: &'a mut Self::Pools<'_>, hint: usize, entity: Entity) -> Option<Self::Item<'a>> {
                 Some(($($P::fetch(&mut pools.$i, hint, entity)?,)+))
             }
+
+            const ALL_REQUIRED: bool = $($P::REQUIRED)&&+;
+            type Slices<'a> = ($($P::Slice<'a>,)+);
+
+            #[inline(always)]
+            fn aligned(pools: &Self::Pools<'_>, start: usize, entities: &[Entity]) -> bool {
+                $($P::aligned(&pools.$i, start, entities))&&+
+            }
+
+            #[inline(always)]
+            fn slices<'a>(pools: &'a mut Self::Pools<'_>, start: usize, len: usize) -> Self::Slices<'a> {
+                ($($P::slice(&mut pools.$i, start, len),)+)
+            }
+
+            #[inline(always)]
+            fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity) -> Self::Item<'a> {
+                ($($P::slice_item(&mut slices.$i, j, entity),)+)
+            }
+
         }
     };
 }
@@ -183,6 +292,9 @@ pub struct Query<'w, Q: QueryData> {
 }
 
 type FilterPool<'w> = MappedRwLockReadGuard<'w, dyn ErasedPool>;
+
+/// Entities per alignment check.
+const CHUNK: usize = 64;
 
 impl<'w, Q: QueryData> Query<'w, Q> {
     pub(crate) fn new(world: &'w World) -> Self {
@@ -242,7 +354,17 @@ impl<'w, Q: QueryData> Query<'w, Q> {
     }
 
     /// Calls `f` with each matching entity and its items.
-    pub fn for_each_entity(self, mut f: impl FnMut(Entity, Q::Item<'_>)) -> Result<(), EcsError> {
+    pub fn for_each_entity(self, f: impl FnMut(Entity, Q::Item<'_>)) -> Result<(), EcsError> {
+        self.run(true, f)
+    }
+
+    /// Runs the query. Without `needs_entity`, aligned queries of required parameters only run
+    /// one loop over whole component slices and pass a placeholder entity.
+    fn run(
+        self,
+        needs_entity: bool,
+        mut f: impl FnMut(Entity, Q::Item<'_>),
+    ) -> Result<(), EcsError> {
         let Some(mut pools) = Q::borrow(self.world)? else {
             return Ok(());
         };
@@ -253,30 +375,67 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             return Ok(());
         };
         let unfiltered = with.is_empty() && without.is_empty();
-        for i in 0..len {
-            let entity = Q::entity_at(&pools, driver, i);
-            if !unfiltered
-                && (!with.iter().all(|p| p.contains(entity))
-                    || without.iter().any(|p| p.contains(entity)))
-            {
-                continue;
+        // Chunks of the driver's entities: where every pool holds the same entities at the
+        // same positions (pools filled together), the chunk runs over plain slices, which the
+        // compiler can vectorise; elsewhere each entity is looked up.
+        // One required pool is aligned with itself; several are if their entity arrays are
+        // equal, which is checked once and then remembered for their layout versions.
+        let mut layout = [(ComponentId::from_bits(0), 0); 8];
+        let required = Q::layout(&pools, &mut layout);
+        let layout = &layout[..required];
+        let fully_aligned = unfiltered
+            && (layout.len() <= 1
+                || self.world.alignment.is_known(layout)
+                || (Q::aligned(&pools, 0, Q::driver_entities(&pools, driver)) && {
+                    self.world.alignment.record(layout.to_vec());
+                    true
+                }));
+        if fully_aligned && !needs_entity && Q::ALL_REQUIRED {
+            let mut slices = Q::slices(&mut pools, 0, len);
+            let placeholder = Entity::from_bits(u64::MAX);
+            for j in 0..len {
+                f(placeholder, Q::slice_item(&mut slices, j, placeholder));
             }
-            if let Some(item) = Q::fetch(&mut pools, i, entity) {
-                f(entity, item);
+            return Ok(());
+        }
+        let mut chunk = [Entity::from_bits(0); CHUNK];
+        let mut start = 0;
+        while start < len {
+            let n = CHUNK.min(len - start);
+            let entities = &mut chunk[..n];
+            entities.copy_from_slice(&Q::driver_entities(&pools, driver)[start..start + n]);
+            if unfiltered && (fully_aligned || Q::aligned(&pools, start, entities)) {
+                let mut slices = Q::slices(&mut pools, start, n);
+                for (j, &entity) in entities.iter().enumerate() {
+                    f(entity, Q::slice_item(&mut slices, j, entity));
+                }
+            } else {
+                for (j, &entity) in entities.iter().enumerate() {
+                    if !unfiltered
+                        && (!with.iter().all(|p| p.contains(entity))
+                            || without.iter().any(|p| p.contains(entity)))
+                    {
+                        continue;
+                    }
+                    if let Some(item) = Q::fetch(&mut pools, start + j, entity) {
+                        f(entity, item);
+                    }
+                }
             }
+            start += n;
         }
         Ok(())
     }
 
     /// Calls `f` with each match's items.
     pub fn for_each(self, mut f: impl FnMut(Q::Item<'_>)) -> Result<(), EcsError> {
-        self.for_each_entity(|_, item| f(item))
+        self.run(false, |_, item| f(item))
     }
 
     /// Number of matching entities.
     pub fn count(self) -> Result<usize, EcsError> {
         let mut n = 0;
-        self.for_each_entity(|_, _| n += 1)?;
+        self.run(false, |_, _| n += 1)?;
         Ok(n)
     }
 

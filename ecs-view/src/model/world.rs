@@ -1,5 +1,6 @@
 //! `World`: entities, their components (one pool per type), and resources.
 
+use super::alignment::AlignmentCache;
 use super::component::{Component, ComponentInfo};
 use super::entities::Entities;
 use super::storage::{ErasedPool, TypedPool};
@@ -72,6 +73,7 @@ pub struct World {
     pub(crate) entities: Entities,
     pub(crate) pools: IdMap<ComponentId, PoolCell>,
     resources: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+    pub(crate) alignment: AlignmentCache,
 }
 
 playground_kernel::model!(World = "playground.ecs.World");
@@ -117,6 +119,7 @@ impl World {
             let mut next = TypedPool::<T>::persistent();
             next.pool = std::mem::take(typed_mut::<T>(&mut **pool));
             *pool = Box::new(next);
+            self.alignment.clear();
         }
     }
 
@@ -403,6 +406,7 @@ impl World {
             entities: Entities::default(),
             pools,
             resources: HashMap::new(),
+            alignment: AlignmentCache::default(),
         }
     }
 
@@ -411,6 +415,7 @@ impl World {
     pub fn replace_contents(&mut self, other: World) {
         self.entities = other.entities;
         self.pools = other.pools;
+        self.alignment.clear();
     }
 
     /// Sets the entity allocator (for snapshot restore into an empty world). Refuses one whose

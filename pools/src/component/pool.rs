@@ -27,6 +27,8 @@ pub struct ComponentPool<T> {
     sparse: SparseIndex,
     entities: Vec<Entity>,
     data: Vec<T>,
+    /// Changes whenever the dense entity order changes (see [`Self::layout_version`]).
+    layout: u64,
 }
 
 impl<T> Default for ComponentPool<T> {
@@ -42,6 +44,7 @@ impl<T> ComponentPool<T> {
             sparse: SparseIndex::new(),
             entities: Vec::new(),
             data: Vec::new(),
+            layout: 0,
         }
     }
 
@@ -135,6 +138,7 @@ impl<T> ComponentPool<T> {
             }
             self.entities[d as usize] = entity;
             self.data[d as usize] = value;
+            self.layout += 1;
             return Ok(None);
         }
         let dense = u32::try_from(self.data.len())
@@ -144,6 +148,7 @@ impl<T> ComponentPool<T> {
         self.sparse.set(entity.index(), dense);
         self.entities.push(entity);
         self.data.push(value);
+        self.layout += 1;
         Ok(None)
     }
 
@@ -158,14 +163,25 @@ impl<T> ComponentPool<T> {
             self.sparse.set(moved.index(), d as u32);
         }
         self.entities.swap_remove(d);
+        self.layout += 1;
         Some(self.data.swap_remove(d))
     }
 
     /// Removes every component, keeping allocations.
     pub fn clear(&mut self) {
+        self.layout += 1;
         self.sparse.clear();
         self.entities.clear();
         self.data.clear();
+    }
+
+    /// A number that changes whenever the dense entity order changes (an entity added,
+    /// removed or replaced by another; not when a component's value changes). Two pools whose
+    /// versions are unchanged since they were seen holding the same entities in the same
+    /// order still do: queries use it to skip re-checking alignment.
+    #[inline]
+    pub fn layout_version(&self) -> u64 {
+        self.layout
     }
 
     /// Reserves room for `additional` more components in the dense arrays.
