@@ -13,6 +13,7 @@ macro_rules! components {
     ($($name:ident($ty:ty) = $id:literal),* $(,)?) => {$(
         #[allow(dead_code, reason = "payload only written, as in ecs_bench_suite")]
         #[derive(Clone, Copy, Debug, Default, bevy_ecs::component::Component, shipyard::Component)]
+        #[derive(serde::Serialize, serde::Deserialize)]
         struct $name($ty);
         component!($name = $id);
     )*};
@@ -258,6 +259,38 @@ fn add_remove(c: &mut Criterion) {
     g.finish();
 }
 
+/// Save and restore of a 100,000-entity world with 3 persistent components, through the
+/// module's `StorageView` (what a hot reload carries across).
+fn snapshot(c: &mut Criterion) {
+    use playground_ecs_view::StorageView;
+    let vm = playground_ecs_viewmodel::EcsViewModel::default();
+    let persistent = || {
+        let mut world = World::new();
+        world.register_persistent::<Position>();
+        world.register_persistent::<Rotation>();
+        world.register_persistent::<Velocity>();
+        world
+    };
+    let mut world = persistent();
+    world.spawn_batch((0..100_000).map(|i| {
+        let f = i as f32;
+        (
+            Position([f, 0.0, 1.0]),
+            Rotation([0.0, f, 0.0]),
+            Velocity([1.0, 1.0, f]),
+        )
+    }));
+    let bytes = vm.save(&world).unwrap();
+    let mut g = c.benchmark_group("ecs/snapshot");
+    g.sample_size(20);
+    g.bench_function("save", |b| b.iter(|| vm.save(black_box(&world)).unwrap()));
+    let mut target = persistent();
+    g.bench_function("restore", |b| {
+        b.iter(|| vm.restore(&mut target, black_box(&bytes)).unwrap())
+    });
+    g.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -267,6 +300,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = simple_insert, simple_iter, frag_iter, add_remove
+    targets = simple_insert, simple_iter, frag_iter, add_remove, snapshot
 }
 criterion_main!(benches);

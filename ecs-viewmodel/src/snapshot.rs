@@ -6,7 +6,7 @@
 //! state  STATE_FORMAT_VERSION   u64 LE: hash of ecs-view's model sources
 //! length                        u64 LE: body bytes
 //! body                          postcard: allocator + one record per persistent pool
-//! check  FNV-1a 64 of the body  u64 LE
+//! check  CRC-32 of the body      u64 LE (crc32fast: SIMD, catches burst errors)
 //! ```
 //!
 //! Restore checks the header, the length, the checksum, then decodes into a fresh world with
@@ -16,7 +16,7 @@
 
 use playground_ecs_view::fingerprint::STATE_FORMAT_VERSION;
 use playground_ecs_view::{EcsError, Entities, Entity, World};
-use playground_kernel::{ComponentId, StateError, fnv1a_64};
+use playground_kernel::{ComponentId, StateError};
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 4] = b"PGWS";
@@ -24,11 +24,16 @@ const FORMAT: u32 = 1;
 const HEADER: usize = 4 + 4 + 8 + 8;
 const TRAILER: usize = 8;
 
+/// One pool. Entity bits and component bytes are byte strings (`serde_bytes`): a length and
+/// a copy, not one serde call per element.
 #[derive(Serialize, Deserialize)]
 struct PoolRecord {
     id: u64,
     name: String,
-    entities: Vec<u64>,
+    /// Entity bits, 8 little-endian bytes each, in the pool's dense order.
+    #[serde(with = "serde_bytes")]
+    entities: Vec<u8>,
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
 }
 
@@ -38,11 +43,10 @@ struct Body {
     pools: Vec<PoolRecord>,
 }
 
+/// CRC-32 of the body. Byte-serial FNV-1a measured 7 ms on a 5 MB snapshot (one dependent
+/// multiply per byte); crc32fast runs at memory speed.
 fn checksum(bytes: &[u8]) -> u64 {
-    // FNV-1a over raw bytes; the kernel's hash takes `&str`, so fold bytes here the same way.
-    bytes.iter().fold(fnv1a_64(""), |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
+    u64::from(crc32fast::hash(bytes))
 }
 
 /// Saves every entity and persistent component of `world`.
@@ -57,7 +61,10 @@ pub fn save(world: &World) -> Result<Vec<u8>, EcsError> {
         pools.push(PoolRecord {
             id: info.id.to_bits(),
             name: info.name.to_owned(),
-            entities: entities.iter().map(|e| e.to_bits()).collect(),
+            entities: entities
+                .iter()
+                .flat_map(|e| e.to_bits().to_le_bytes())
+                .collect(),
             bytes,
         });
     }
@@ -157,10 +164,21 @@ pub fn restore(world: &mut World, bytes: &[u8]) -> Result<(), EcsError> {
         })?;
     for record in &body.pools {
         let id = ComponentId::from_bits(record.id);
+        if record.entities.len() % 8 != 0 {
+            return Err(StateError::Corrupt {
+                offset: HEADER,
+                reason: format!(
+                    "{}: entity list of {} bytes",
+                    record.name,
+                    record.entities.len()
+                ),
+            }
+            .into());
+        }
         let entities: Vec<Entity> = record
             .entities
-            .iter()
-            .map(|&b| Entity::from_bits(b))
+            .chunks_exact(8)
+            .map(|b| Entity::from_bits(u64::from_le_bytes(b.try_into().expect("chunks of 8"))))
             .collect();
         if let Some(dead) = entities.iter().find(|e| !next.is_alive(**e)) {
             return Err(StateError::Corrupt {

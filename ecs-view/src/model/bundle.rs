@@ -37,6 +37,7 @@ macro_rules! bundle {
                 $( world.register::<$T>(); )+
                 let (lower, _) = bundles.size_hint();
                 let World { entities, pools, .. } = world;
+                entities.reserve(lower);
                 // Distinct types have distinct ids (a duplicate would hash alike and is
                 // refused here rather than aliased).
                 let ids = [$($T::ID),+];

@@ -36,6 +36,12 @@ impl Entities {
         Entity::new(EntityId(index), Generation(0))
     }
 
+    /// Makes room for `additional` more entities without reallocating.
+    pub fn reserve(&mut self, additional: usize) {
+        self.slots
+            .reserve(additional.saturating_sub(self.free.len()));
+    }
+
     /// Despawns `entity`; `false` (and no change) if it is not alive.
     pub fn despawn(&mut self, entity: Entity) -> bool {
         if !self.is_alive(entity) {

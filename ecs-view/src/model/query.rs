@@ -292,6 +292,8 @@ pub struct Query<'w, Q: QueryData> {
 }
 
 type FilterPool<'w> = MappedRwLockReadGuard<'w, dyn ErasedPool>;
+/// The locked `with` and `without` filter pools.
+type Filters<'w> = (Vec<FilterPool<'w>>, Vec<FilterPool<'w>>);
 
 /// Entities per alignment check.
 const CHUNK: usize = 64;
@@ -330,7 +332,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         self
     }
 
-    fn filters(&self) -> Result<Option<(Vec<FilterPool<'w>>, Vec<FilterPool<'w>>)>, EcsError> {
+    fn filters(&self) -> Result<Option<Filters<'w>>, EcsError> {
         let lock = |id: &ComponentId| {
             self.world.pools.get(id).map(|_| {
                 self.world.erased_pool(*id).ok_or(EcsError::BorrowConflict {

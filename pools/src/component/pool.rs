@@ -127,25 +127,27 @@ impl<T> ComponentPool<T> {
     /// despawned without its components being removed), that component is dropped: the newer
     /// generation proves its owner is gone. If it holds a *newer* generation, `entity` is
     /// stale and the pool refuses with [`PoolError::StaleEntity`], unchanged.
+    #[inline]
     pub fn insert(&mut self, entity: Entity, value: T) -> Result<Option<T>, PoolError> {
-        let d = self.sparse.get(entity.index());
-        if let Some(&occupant) = self.entities.get(d as usize) {
+        let dense = self.data.len();
+        let slot = self.sparse.slot_mut(entity.index());
+        let d = *slot as usize;
+        if let Some(&occupant) = self.entities.get(d) {
             if occupant == entity {
-                return Ok(Some(std::mem::replace(&mut self.data[d as usize], value)));
+                return Ok(Some(std::mem::replace(&mut self.data[d], value)));
             }
             if occupant.generation() > entity.generation() {
                 return Err(PoolError::StaleEntity { entity, occupant });
             }
-            self.entities[d as usize] = entity;
-            self.data[d as usize] = value;
+            self.entities[d] = entity;
+            self.data[d] = value;
             self.layout += 1;
             return Ok(None);
         }
-        let dense = u32::try_from(self.data.len())
+        *slot = u32::try_from(dense)
             .ok()
             .filter(|&n| n != EMPTY)
             .expect("a component pool holds fewer than u32::MAX components");
-        self.sparse.set(entity.index(), dense);
         self.entities.push(entity);
         self.data.push(value);
         self.layout += 1;

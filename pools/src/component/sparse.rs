@@ -35,14 +35,21 @@ impl SparseIndex {
         }
     }
 
-    /// Sets the dense position of `index`, allocating its page if needed.
-    pub(crate) fn set(&mut self, index: usize, dense: u32) {
+    /// The slot of `index`, allocating its page if needed: one page walk for a read and a
+    /// write.
+    #[inline(always)]
+    pub(crate) fn slot_mut(&mut self, index: usize) -> &mut u32 {
         let page = index >> PAGE_SHIFT;
         if page >= self.pages.len() {
             self.pages.resize_with(page + 1, || None);
         }
         let page = self.pages[page].get_or_insert_with(|| Box::new([EMPTY; PAGE_SIZE]));
-        page[index & PAGE_MASK] = dense;
+        &mut page[index & PAGE_MASK]
+    }
+
+    /// Sets the dense position of `index`, allocating its page if needed.
+    pub(crate) fn set(&mut self, index: usize, dense: u32) {
+        *self.slot_mut(index) = dense;
     }
 
     /// Marks `index` empty. Pages are kept: an index range used once tends to be used again.
