@@ -158,14 +158,14 @@ impl BindingRegistry {
                     requested: std::any::type_name::<V>(),
                 }
             })?;
-            if let Some(imp) = &next {
-                if imp.api_version() != entry.info.api_version {
-                    return Err(RegistryError::VersionMismatch {
-                        view_id,
-                        expected: entry.info.api_version,
-                        found: imp.api_version(),
-                    });
-                }
+            if let Some(imp) = &next
+                && imp.api_version() != entry.info.api_version
+            {
+                return Err(RegistryError::VersionMismatch {
+                    view_id,
+                    expected: entry.info.api_version,
+                    found: imp.api_version(),
+                });
             }
             match (bound_before, &entry.bound) {
                 (false, Some((current, _))) => {
