@@ -251,7 +251,7 @@ fn add_remove(c: &mut Criterion) {
             });
             ship.run(|mut vb: ViewMut<B>| {
                 for &e in &ship_entities {
-                    (&mut vb).remove(e);
+                    vb.remove(e);
                 }
             });
         })

@@ -32,4 +32,5 @@ pub use model::{
     Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Query, QueryData, QueryParam,
     SystemDesc, SystemId, World, WorldStats, Writer,
 };
-pub use view::{ComponentView, EcsView, EntityView, StorageView, WorldView};
+pub use model::{Event, EventId, EventQueue, Handler, Phase, Priority, Schedule, SubscriptionId};
+pub use view::{ComponentView, EcsView, EntityView, EventView, StorageView, SystemView, WorldView};

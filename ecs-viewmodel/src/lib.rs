@@ -5,12 +5,15 @@
 //! Its [`ViewModelTrait`] state is a snapshot of the world it hosts, so a reload carries the
 //! world across.
 
+pub mod events;
+pub mod schedule;
 pub mod snapshot;
 
 use playground_ecs_view::fingerprint::API_VERSION;
 use playground_ecs_view::{
-    ComponentInfo, ComponentView, EcsError, EcsView, Entity, EntityView, StorageView, World,
-    WorldStats, WorldView,
+    ComponentInfo, ComponentView, EcsError, EcsView, Entity, EntityView, Event, EventId, EventView,
+    Handler, Phase, Schedule, StorageView, SubscriptionId, SystemView, World, WorldStats,
+    WorldView,
 };
 use playground_kernel::{ComponentId, StateError, View, ViewId, ViewModelTrait};
 
@@ -82,6 +85,36 @@ impl WorldView for EcsViewModel {
     }
     fn stats(&self, world: &World) -> WorldStats {
         world.stats()
+    }
+}
+
+impl SystemView for EcsViewModel {
+    fn stages(&self, schedule: &Schedule) -> Result<Vec<Vec<usize>>, EcsError> {
+        schedule::stages(&schedule.descs().collect::<Vec<_>>())
+    }
+    fn run(&self, schedule: &Schedule, world: &World) -> Result<(), EcsError> {
+        schedule::run(schedule, world)
+    }
+}
+
+impl EventView for EcsViewModel {
+    fn subscribe(
+        &self,
+        world: &mut World,
+        event: EventId,
+        phase: Phase,
+        handler: Handler,
+    ) -> SubscriptionId {
+        events::subscribe(world, event, phase, handler)
+    }
+    fn unsubscribe(&self, world: &mut World, id: SubscriptionId) -> bool {
+        events::unsubscribe(world, id)
+    }
+    fn publish(&self, world: &mut World, event: Event) {
+        events::publish(world, event);
+    }
+    fn deliver(&self, world: &mut World) -> usize {
+        events::deliver(world)
     }
 }
 

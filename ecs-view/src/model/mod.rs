@@ -10,7 +10,9 @@ mod alignment;
 mod bundle;
 mod component;
 mod entities;
+mod event;
 mod query;
+mod schedule;
 mod storage;
 mod system;
 mod world;
@@ -18,8 +20,12 @@ mod world;
 pub use bundle::Bundle;
 pub use component::{Component, ComponentInfo};
 pub use entities::Entities;
+pub use event::{
+    Event, EventId, EventQueue, Handler, Phase, Priority, Subscription, SubscriptionId,
+};
 pub use playground_kernel::{Entity, EntityId, Generation};
 pub use query::{Query, QueryData, QueryParam};
+pub use schedule::{Schedule, SystemFn};
 pub use storage::ErasedPool;
 pub use system::{SystemDesc, SystemId};
 pub use world::{PoolMut, PoolRef, Ref, World, WorldStats, Writer};

@@ -4,7 +4,9 @@
 
 use crate::error::EcsError;
 use crate::fingerprint::API_VERSION;
-use crate::model::{ComponentInfo, World, WorldStats};
+use crate::model::{
+    ComponentInfo, Event, EventId, Handler, Phase, Schedule, SubscriptionId, World, WorldStats,
+};
 use playground_kernel::{ComponentId, Entity, ModelTypeInfo, View};
 
 /// Entities: spawn, despawn, liveness.
@@ -48,6 +50,35 @@ pub trait WorldView: Send + Sync {
     fn stats(&self, world: &World) -> WorldStats;
 }
 
+/// Systems: order a schedule and run it.
+pub trait SystemView: Send + Sync {
+    /// Stages of system indices in run order; systems of one stage may run in parallel.
+    /// A dependency cycle is an error naming it; so is a dependency on an unknown system.
+    fn stages(&self, schedule: &Schedule) -> Result<Vec<Vec<usize>>, EcsError>;
+    /// Runs every system once, stage by stage, each stage's systems on parallel threads.
+    fn run(&self, schedule: &Schedule, world: &World) -> Result<(), EcsError>;
+}
+
+/// Events: publish with a priority, subscribe per phase, deliver in order.
+pub trait EventView: Send + Sync {
+    /// Subscribes `handler` to events of type `event` in `phase`.
+    fn subscribe(
+        &self,
+        world: &mut World,
+        event: EventId,
+        phase: Phase,
+        handler: Handler,
+    ) -> SubscriptionId;
+    /// Removes a subscription; `false` if it was not there.
+    fn unsubscribe(&self, world: &mut World, id: SubscriptionId) -> bool;
+    /// Queues an event for the next delivery.
+    fn publish(&self, world: &mut World, event: Event);
+    /// Delivers every queued event: by priority (highest first), then publication order; for
+    /// each event, its `Pre` subscribers then its `Post` subscribers, each in subscription
+    /// order. Returns how many handler calls were made.
+    fn deliver(&self, world: &mut World) -> usize;
+}
+
 macro_rules! view_ids {
     ($($view:ident = $name:literal),* $(,)?) => {$(
         impl View for dyn $view {
@@ -62,13 +93,21 @@ view_ids!(
     ComponentView = "playground.ecs.ComponentView",
     StorageView = "playground.ecs.StorageView",
     WorldView = "playground.ecs.WorldView",
+    SystemView = "playground.ecs.SystemView",
+    EventView = "playground.ecs.EventView",
     EcsView = "playground.ecs.EcsView",
 );
 
 /// The whole ECS API in one object: what a system module exports.
-pub trait EcsView: EntityView + ComponentView + StorageView + WorldView {}
+pub trait EcsView:
+    EntityView + ComponentView + StorageView + WorldView + SystemView + EventView
+{
+}
 
-impl<T: EntityView + ComponentView + StorageView + WorldView> EcsView for T {}
+impl<T: EntityView + ComponentView + StorageView + WorldView + SystemView + EventView> EcsView
+    for T
+{
+}
 
 /// The model types this core module defines, for hosts creating pools ahead of instances.
 pub const MODEL_TYPES: &[ModelTypeInfo] = &[ModelTypeInfo::of::<World>()];
