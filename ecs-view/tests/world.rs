@@ -176,3 +176,28 @@ fn writer_checks_liveness_per_entity() {
     );
     assert_eq!(w.query::<(&Vel,)>().count(), Ok(0));
 }
+
+#[test]
+fn par_for_each_visits_every_match_once_aligned_or_not() {
+    let mut w = World::new();
+    let es = w.spawn_batch((0..1_000).map(|i| (Pos(i as f32), Vel(1.0))));
+    w.query::<(&mut Pos, &Vel)>()
+        .par_for_each(|(p, v)| p.0 += v.0)
+        .unwrap();
+    assert!(
+        es.iter()
+            .enumerate()
+            .all(|(i, &e)| w.get_mut::<Pos>(e) == Some(&mut Pos(i as f32 + 1.0)))
+    );
+    // Break alignment: Vel now in another order and missing on some entities.
+    for &e in es.iter().step_by(7) {
+        w.remove::<Vel>(e).unwrap();
+    }
+    w.query::<(&mut Pos, &Vel)>()
+        .par_for_each(|(p, v)| p.0 += v.0)
+        .unwrap();
+    for (i, &e) in es.iter().enumerate() {
+        let want = i as f32 + if i % 7 == 0 { 1.0 } else { 2.0 };
+        assert_eq!(w.get_mut::<Pos>(e), Some(&mut Pos(want)), "entity {i}");
+    }
+}

@@ -49,6 +49,8 @@ pub trait QueryParam {
     fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> Self::Slice<'a>;
     /// The item at position `j` of the chunk, for `entity`.
     fn slice_item<'a>(slice: &'a mut Self::Slice<'_>, j: usize, entity: Entity) -> Self::Item<'a>;
+    /// Splits a chunk at `mid`, for parallel runs.
+    fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>);
 }
 
 #[inline(always)]
@@ -91,6 +93,9 @@ impl<T: Component> QueryParam for &T {
     fn slice_item<'a>(slice: &'a mut &[T], j: usize, _: Entity) -> &'a T {
         &slice[j]
     }
+    fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
+        slice.split_at(mid)
+    }
 }
 
 impl<T: Component> QueryParam for &mut T {
@@ -127,6 +132,9 @@ impl<T: Component> QueryParam for &mut T {
     #[inline(always)]
     fn slice_item<'a>(slice: &'a mut &mut [T], j: usize, _: Entity) -> &'a mut T {
         &mut slice[j]
+    }
+    fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
+        slice.split_at_mut(mid)
     }
 }
 
@@ -166,6 +174,9 @@ impl<T: Component> QueryParam for Option<&T> {
     fn slice_item<'a>(slice: &'a mut Self::Slice<'_>, j: usize, entity: Entity) -> Option<&'a T> {
         slice.0.and_then(|p| p.get_at(slice.1 + j, entity))
     }
+    fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
+        ((slice.0, slice.1), (slice.0, slice.1 + mid))
+    }
 }
 
 /// What a query asks for: a tuple of [`QueryParam`]s (up to eight), e.g.
@@ -202,6 +213,11 @@ pub trait QueryData {
     /// The item at chunk position `j`.
     fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity)
     -> Self::Item<'a>;
+    /// Splits a chunk's slices at `mid`.
+    fn split_slices<'a>(
+        slices: Self::Slices<'a>,
+        mid: usize,
+    ) -> (Self::Slices<'a>, Self::Slices<'a>);
 }
 
 macro_rules! query_data {
@@ -267,6 +283,12 @@ macro_rules! query_data {
             #[inline(always)]
             fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity) -> Self::Item<'a> {
                 ($($P::slice_item(&mut slices.$i, j, entity),)+)
+            }
+
+            #[allow(non_snake_case, reason = "one binding per parameter, named after it")]
+            fn split_slices<'a>(slices: Self::Slices<'a>, mid: usize) -> (Self::Slices<'a>, Self::Slices<'a>) {
+                $(let $P = $P::split_slice(slices.$i, mid);)+
+                (($($P.0,)+), ($($P.1,)+))
             }
 
         }
@@ -380,18 +402,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         // Chunks of the driver's entities: where every pool holds the same entities at the
         // same positions (pools filled together), the chunk runs over plain slices, which the
         // compiler can vectorise; elsewhere each entity is looked up.
-        // One required pool is aligned with itself; several are if their entity arrays are
-        // equal, which is checked once and then remembered for their layout versions.
-        let mut layout = [(ComponentId::from_bits(0), 0); 8];
-        let required = Q::layout(&pools, &mut layout);
-        let layout = &layout[..required];
-        let fully_aligned = unfiltered
-            && (layout.len() <= 1
-                || self.world.alignment.is_known(layout)
-                || (Q::aligned(&pools, 0, Q::driver_entities(&pools, driver)) && {
-                    self.world.alignment.record(layout.to_vec());
-                    true
-                }));
+        let fully_aligned = unfiltered && self.aligned(&pools, driver);
         if fully_aligned && !needs_entity && Q::ALL_REQUIRED {
             let mut slices = Q::slices(&mut pools, 0, len);
             let placeholder = Entity::from_bits(u64::MAX);
@@ -426,6 +437,70 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             }
             start += n;
         }
+        Ok(())
+    }
+
+    /// Whether every required pool holds the driver's entities in the driver's order: one
+    /// required pool always does; several are checked once and then remembered for their
+    /// layout versions.
+    fn aligned(&self, pools: &Q::Pools<'w>, driver: usize) -> bool {
+        let mut layout = [(ComponentId::from_bits(0), 0); 8];
+        let required = Q::layout(pools, &mut layout);
+        let layout = &layout[..required];
+        layout.len() <= 1
+            || self.world.alignment.is_known(layout)
+            || (Q::aligned(pools, 0, Q::driver_entities(pools, driver)) && {
+                self.world.alignment.record(layout.to_vec());
+                true
+            })
+    }
+
+    /// Like [`Self::for_each`], on every available core: an aligned query of required
+    /// parameters is split into one contiguous part per thread. Otherwise (filters, optional
+    /// parameters, unaligned pools, small queries) it runs on the calling thread.
+    pub fn par_for_each<F>(self, f: F) -> Result<(), EcsError>
+    where
+        F: Fn(Q::Item<'_>) + Sync,
+        for<'a> Q::Slices<'a>: Send,
+    {
+        const MIN_PER_THREAD: usize = 64;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if !self.with.is_empty() || !self.without.is_empty() || !Q::ALL_REQUIRED || threads == 1 {
+            return self.for_each(f);
+        }
+        let Some(mut pools) = Q::borrow(self.world)? else {
+            return Ok(());
+        };
+        let Some((driver, len)) = Q::driver(&pools) else {
+            return Ok(());
+        };
+        if len < 2 * MIN_PER_THREAD || !self.aligned(&pools, driver) {
+            drop(pools);
+            return self.for_each(f);
+        }
+        let parts = threads.min(len / MIN_PER_THREAD);
+        let mut rest = Q::slices(&mut pools, 0, len);
+        let mut rest_len = len;
+        let mut chunks = Vec::with_capacity(parts);
+        for k in (1..parts).rev() {
+            let take = rest_len / (k + 1);
+            let (head, tail) = Q::split_slices(rest, take);
+            chunks.push((head, take));
+            rest = tail;
+            rest_len -= take;
+        }
+        chunks.push((rest, rest_len));
+        let f = &f;
+        std::thread::scope(|s| {
+            for (mut chunk, n) in chunks {
+                s.spawn(move || {
+                    let placeholder = Entity::from_bits(u64::MAX);
+                    for j in 0..n {
+                        f(Q::slice_item(&mut chunk, j, placeholder));
+                    }
+                });
+            }
+        });
         Ok(())
     }
 
