@@ -201,3 +201,30 @@ fn par_for_each_visits_every_match_once_aligned_or_not() {
         assert_eq!(w.get_mut::<Pos>(e), Some(&mut Pos(want)), "entity {i}");
     }
 }
+
+#[test]
+fn a_pool_holding_the_driver_at_an_offset_is_read_correctly() {
+    let mut w = World::new();
+    // Pos holds 30 entities; Vel only the last 10, which sit at Pos positions 20..30.
+    let early = w.spawn_batch((0..20).map(|i| (Pos(i as f32),)));
+    let late = w.spawn_batch((0..10).map(|i| (Pos(100.0 + i as f32), Vel(1.0))));
+    w.query::<(&mut Pos, &Vel)>()
+        .for_each(|(p, v)| p.0 += v.0)
+        .unwrap();
+    assert!(
+        late.iter()
+            .enumerate()
+            .all(|(i, &e)| w.get_mut::<Pos>(e) == Some(&mut Pos(101.0 + i as f32)))
+    );
+    assert!(
+        early
+            .iter()
+            .enumerate()
+            .all(|(i, &e)| w.get_mut::<Pos>(e) == Some(&mut Pos(i as f32)))
+    );
+    let mut seen = Vec::new();
+    w.query::<(&Vel, &Pos)>()
+        .for_each_entity(|e, _| seen.push(e))
+        .unwrap();
+    assert_eq!(seen, late);
+}

@@ -45,6 +45,9 @@ pub trait QueryParam {
     type Slice<'a>;
     /// Whether this pool holds exactly `entities` at `start..` (always true when optional).
     fn aligned(pool: &Self::Pool<'_>, start: usize, entities: &[Entity]) -> bool;
+    /// Where this pool holds exactly `entities`, contiguously, if it does (an optional
+    /// parameter answers `Some(0)`: it looks each entity up anyway).
+    fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize>;
     /// The chunk's components (only called after `aligned` said yes).
     fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> Self::Slice<'a>;
     /// The item at position `j` of the chunk, for `entity`.
@@ -84,6 +87,11 @@ impl<T: Component> QueryParam for &T {
     #[inline(always)]
     fn aligned(pool: &Self::Pool<'_>, start: usize, entities: &[Entity]) -> bool {
         same_entities(pool.entities(), start, entities)
+    }
+    #[inline(always)]
+    fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize> {
+        let start = pool.dense_index(*entities.first()?)?;
+        same_entities(pool.entities(), start, entities).then_some(start)
     }
     #[inline(always)]
     fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> &'a [T] {
@@ -126,6 +134,11 @@ impl<T: Component> QueryParam for &mut T {
         same_entities(pool.entities(), start, entities)
     }
     #[inline(always)]
+    fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize> {
+        let start = pool.dense_index(*entities.first()?)?;
+        same_entities(pool.entities(), start, entities).then_some(start)
+    }
+    #[inline(always)]
     fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> &'a mut [T] {
         &mut pool.components_mut()[start..start + len]
     }
@@ -165,6 +178,9 @@ impl<T: Component> QueryParam for Option<&T> {
     type Slice<'a> = (Option<&'a ComponentPool<T>>, usize);
     fn aligned(_: &Self::Pool<'_>, _: usize, _: &[Entity]) -> bool {
         true
+    }
+    fn offset_of(_: &Self::Pool<'_>, _: &[Entity]) -> Option<usize> {
+        Some(0)
     }
     #[inline(always)]
     fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, _: usize) -> Self::Slice<'a> {
@@ -209,7 +225,14 @@ pub trait QueryData {
     /// Whether every pool holds exactly `entities` at `start..`.
     fn aligned(pools: &Self::Pools<'_>, start: usize, entities: &[Entity]) -> bool;
     /// The chunk's slices.
-    fn slices<'a>(pools: &'a mut Self::Pools<'_>, start: usize, len: usize) -> Self::Slices<'a>;
+    fn slices<'a>(
+        pools: &'a mut Self::Pools<'_>,
+        starts: &[usize; 8],
+        len: usize,
+    ) -> Self::Slices<'a>;
+    /// Where each pool holds the chunk `entities` contiguously, into `starts`; `false` if one
+    /// does not.
+    fn offsets(pools: &Self::Pools<'_>, entities: &[Entity], starts: &mut [usize; 8]) -> bool;
     /// The item at chunk position `j`.
     fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity)
     -> Self::Item<'a>;
@@ -276,8 +299,19 @@ macro_rules! query_data {
             }
 
             #[inline(always)]
-            fn slices<'a>(pools: &'a mut Self::Pools<'_>, start: usize, len: usize) -> Self::Slices<'a> {
-                ($($P::slice(&mut pools.$i, start, len),)+)
+            fn slices<'a>(pools: &'a mut Self::Pools<'_>, starts: &[usize; 8], len: usize) -> Self::Slices<'a> {
+                ($($P::slice(&mut pools.$i, starts[$i], len),)+)
+            }
+
+            #[inline(always)]
+            fn offsets(pools: &Self::Pools<'_>, entities: &[Entity], starts: &mut [usize; 8]) -> bool {
+                $(
+                    match $P::offset_of(&pools.$i, entities) {
+                        Some(at) => starts[$i] = at,
+                        None => return false,
+                    }
+                )+
+                true
             }
 
             #[inline(always)]
@@ -404,7 +438,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         // compiler can vectorise; elsewhere each entity is looked up.
         let fully_aligned = unfiltered && self.aligned(&pools, driver);
         if fully_aligned && !needs_entity && Q::ALL_REQUIRED {
-            let mut slices = Q::slices(&mut pools, 0, len);
+            let mut slices = Q::slices(&mut pools, &[0; 8], len);
             let placeholder = Entity::from_bits(u64::MAX);
             for j in 0..len {
                 f(placeholder, Q::slice_item(&mut slices, j, placeholder));
@@ -417,8 +451,12 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             let n = CHUNK.min(len - start);
             let entities = &mut chunk[..n];
             entities.copy_from_slice(&Q::driver_entities(&pools, driver)[start..start + n]);
-            if unfiltered && (fully_aligned || Q::aligned(&pools, start, entities)) {
-                let mut slices = Q::slices(&mut pools, start, n);
+            // A chunk lines up if every pool holds its entities contiguously: at the same
+            // positions (pools filled together) or at an offset (a pool that also holds
+            // entities spawned in other batches).
+            let mut starts = [start; 8];
+            if unfiltered && (fully_aligned || Q::offsets(&pools, entities, &mut starts)) {
+                let mut slices = Q::slices(&mut pools, &starts, n);
                 for (j, &entity) in entities.iter().enumerate() {
                     f(entity, Q::slice_item(&mut slices, j, entity));
                 }
@@ -479,7 +517,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             return self.for_each(f);
         }
         let parts = threads.min(len / MIN_PER_THREAD);
-        let mut rest = Q::slices(&mut pools, 0, len);
+        let mut rest = Q::slices(&mut pools, &[0; 8], len);
         let mut rest_len = len;
         let mut chunks = Vec::with_capacity(parts);
         for k in (1..parts).rev() {

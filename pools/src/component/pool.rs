@@ -71,6 +71,12 @@ impl<T> ComponentPool<T> {
         }
     }
 
+    /// Dense position of `entity`'s component, if it has one.
+    #[inline]
+    pub fn dense_index(&self, entity: Entity) -> Option<usize> {
+        self.position(entity)
+    }
+
     /// Whether `entity` (this exact generation) has a component here.
     #[inline]
     pub fn contains(&self, entity: Entity) -> bool {
