@@ -5,7 +5,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use playground_ecs_view::{Entity, World, component};
 use shipyard::{EntitiesViewMut, IntoIter, Remove, View, ViewMut};
 use std::hint::black_box;
-use std::time::Duration;
 
 const N: usize = 10_000;
 
@@ -537,15 +536,9 @@ fn snapshot(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = playground_benches::config(3);
     targets = simple_insert, simple_iter, frag_iter, add_remove, schedule, heavy_compute, snapshot
 }
 criterion_main!(benches);

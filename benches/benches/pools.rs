@@ -9,7 +9,6 @@ use playground_pools::{ComponentPool, ModelPool, epoch};
 use rustc_hash::FxHashMap;
 use std::hint::black_box;
 use std::sync::Arc;
-use std::time::Duration;
 
 const N: usize = 10_000;
 
@@ -227,15 +226,9 @@ fn model_get_contended(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = playground_benches::config(3);
     targets = component_get, component_iter, insert_remove, model_get, model_get_contended
 }
 criterion_main!(benches);

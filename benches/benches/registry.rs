@@ -251,15 +251,9 @@ fn call(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(2))
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = playground_benches::config(2);
     targets = lookup, pool_lookup, lookup_contended, call
 }
 criterion_main!(benches);

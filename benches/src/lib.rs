@@ -4,9 +4,18 @@
 
 #![allow(missing_docs, reason = "bench fixtures")]
 
+use criterion::Criterion;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
+
+/// The suites' criterion settings: 1 s of warm-up and `measure_secs` of measurement per
+/// function, so a full `cargo bench` stays within minutes on 2 cores.
+pub fn config(measure_secs: u64) -> Criterion {
+    Criterion::default()
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(measure_secs))
+}
 
 /// `0..n` in a fixed pseudo-random order (xorshift Fisher-Yates), the same on every run.
 pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
