@@ -91,8 +91,8 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
     #[inline]
     pub fn get<'a>(&'a self, id: ModelId, guard: &'a Guard) -> Option<&'a T> {
         let entry = self.slot(id.index())?.entry.load(Ordering::Acquire, guard);
-        // SAFETY: entries are only freed or recycled through `defer_unchecked` after being
-        // unlinked, so one loaded under `guard` stays valid (and unmodified) while `guard`
+        // Entries are only freed or recycled through `defer_unchecked` after being unlinked.
+        // SAFETY: so one loaded under `guard` stays valid (and unmodified) while `guard`
         // lives; the returned borrow is tied to `guard`. Null gives `None`.
         let entry = unsafe { entry.as_ref() }?;
         if entry.id == id {
@@ -237,12 +237,12 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
     fn retire(&self, old: Shared<'_, Entry<T>>, guard: &Guard) {
         let bin = Arc::clone(&self.bin);
         let raw = old.as_raw() as usize;
-        // SAFETY: `old` was just unlinked from its slot by the swap in `remove`, so no new
-        // reader can load it; readers pinned before the swap are waited for by the epoch
-        // collector before this closure runs, which then owns the entry exclusively. The
-        // closure captures only an address and an `Arc` (both `Send + 'static`), and
-        // `T: Send + 'static`, so running it on another thread or after the pool is dropped
-        // is sound.
+        // `old` was just unlinked from its slot by the swap in `remove`, so no new reader can
+        // load it; readers pinned before the swap are waited for by the epoch collector before
+        // this closure runs, which then owns the entry exclusively. The closure captures only
+        // an address and an `Arc` (both `Send + 'static`), and `T: Send + 'static`, so running
+        // it on another thread or after the pool is dropped is sound.
+        // SAFETY: as argued just above: unlinked, and reclaimed only after every earlier pin.
         unsafe {
             guard.defer_unchecked(move || {
                 let mut entry = Owned::from_raw(raw as *mut Entry<T>);
