@@ -1,8 +1,11 @@
-//! Shared fixtures of the Playground benchmark suites: deterministic shuffles and the
-//! background-writer harness used by the contended groups. The suites themselves live in
-//! `benches/benches/`, one file per crate under test.
+//! Shared fixtures of the Playground benchmark suites (deterministic shuffles, the
+//! background-writer harness of the contended groups, criterion settings) and the report that
+//! `--bin report` prints. The suites themselves live in `benches/benches/`, one file per crate
+//! under test.
 
 #![allow(missing_docs, reason = "bench fixtures")]
+
+pub mod report;
 
 use criterion::Criterion;
 use std::sync::Arc;

@@ -1,0 +1,191 @@
+//! The goals the report checks: one row per path, naming the playground function, the peers
+//! or baselines it is compared with (all in the same criterion group), and the goal.
+
+/// What a row promises.
+#[derive(Debug, Clone, Copy)]
+pub enum Goal {
+    /// Playground median / best peer median at most this.
+    RatioAtMost(f64),
+    /// Playground median per operation at most this many nanoseconds.
+    NsAtMost(f64),
+    /// Both of the above.
+    RatioAndNs(f64, f64),
+    /// Playground median at most this many milliseconds (for whole-operation groups).
+    MsAtMost(f64),
+    /// Playground median at most this many nanoseconds above the best peer's.
+    NsOverAtMost(f64),
+    /// Reported, no goal.
+    Report,
+}
+
+/// One path of the report.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// Criterion group, e.g. `pools/component_get`.
+    pub group: &'static str,
+    /// Playground function id within the group; `a+b` sums two functions' medians.
+    pub playground: &'static str,
+    /// Peer or baseline function ids within the group.
+    pub peers: &'static [&'static str],
+    /// The goal.
+    pub goal: Goal,
+}
+
+const fn row(
+    group: &'static str,
+    playground: &'static str,
+    peers: &'static [&'static str],
+    goal: Goal,
+) -> Row {
+    Row {
+        group,
+        playground,
+        peers,
+        goal,
+    }
+}
+
+/// Every row, in report order.
+pub const ROWS: &[Row] = &[
+    row(
+        "kernel/field_read",
+        "atomic_inline",
+        &["plain_f32"],
+        Goal::RatioAtMost(1.5),
+    ),
+    row(
+        "kernel/field_read",
+        "arc_atomic_cell",
+        &["plain_f32"],
+        Goal::Report,
+    ),
+    row(
+        "kernel/field_write",
+        "atomic_inline",
+        &["plain_f32", "arc_atomic_cell", "shared_rwlock"],
+        Goal::Report,
+    ),
+    row("kernel/dispatch", "dyn_trait", &["direct"], Goal::Report),
+    row("kernel/dispatch", "async_trait", &["direct"], Goal::Report),
+    row(
+        "pools/component_get",
+        "playground",
+        &["vec_index"],
+        Goal::RatioAndNs(3.0, 2.0),
+    ),
+    row(
+        "pools/component_iter",
+        "playground",
+        &["vec_iter"],
+        Goal::RatioAtMost(1.2),
+    ),
+    row(
+        "pools/insert_remove",
+        "playground",
+        &["hashmap_fx"],
+        Goal::Report,
+    ),
+    row(
+        "pools/model_get",
+        "playground",
+        &["sharded_slab", "rwlock_slab"],
+        Goal::RatioAndNs(1.0, 5.0),
+    ),
+    row(
+        "pools/model_get_contended",
+        "playground",
+        &["sharded_slab", "rwlock_slab"],
+        Goal::Report,
+    ),
+    row(
+        "registry/lookup",
+        "registry_get/64",
+        &["dashmap/64", "rwlock_hashmap/64", "papaya/64"],
+        Goal::RatioAndNs(0.333, 3.0),
+    ),
+    row(
+        "registry/lookup",
+        "binding_cached/64",
+        &["dashmap/64", "rwlock_hashmap/64", "papaya/64"],
+        Goal::RatioAndNs(0.333, 1.0),
+    ),
+    row(
+        "registry/lookup",
+        "registry_get/4096",
+        &["dashmap/4096", "rwlock_hashmap/4096", "papaya/4096"],
+        Goal::RatioAndNs(0.333, 3.0),
+    ),
+    row(
+        "registry/lookup",
+        "binding_cached/4096",
+        &["dashmap/4096", "rwlock_hashmap/4096", "papaya/4096"],
+        Goal::RatioAndNs(0.333, 1.0),
+    ),
+    row(
+        "registry/pool_lookup",
+        "playground/64",
+        &["dashmap/64", "rwlock_hashmap/64"],
+        Goal::RatioAndNs(0.333, 3.0),
+    ),
+    row(
+        "registry/pool_lookup",
+        "playground/4096",
+        &["dashmap/4096", "rwlock_hashmap/4096"],
+        Goal::RatioAndNs(0.333, 3.0),
+    ),
+    row(
+        "registry/lookup_contended",
+        "registry_get/64",
+        &["dashmap/64"],
+        Goal::Report,
+    ),
+    row(
+        "registry/lookup_contended",
+        "registry_get/4096",
+        &["dashmap/4096"],
+        Goal::Report,
+    ),
+    row(
+        "registry/call",
+        "binding",
+        &["direct_dyn"],
+        Goal::NsOverAtMost(1.0),
+    ),
+    row(
+        "ecs/simple_insert",
+        "playground",
+        &["bevy_ecs", "hecs", "shipyard"],
+        Goal::RatioAtMost(1.0),
+    ),
+    row(
+        "ecs/simple_iter",
+        "playground",
+        &["bevy_ecs", "hecs", "shipyard"],
+        Goal::RatioAtMost(1.0),
+    ),
+    row(
+        "ecs/frag_iter",
+        "playground",
+        &["bevy_ecs", "hecs", "shipyard"],
+        Goal::RatioAtMost(1.0),
+    ),
+    row(
+        "ecs/add_remove",
+        "playground",
+        &["bevy_ecs", "hecs", "shipyard"],
+        Goal::RatioAtMost(1.0),
+    ),
+    row(
+        "ecs/schedule",
+        "playground",
+        &["bevy_ecs", "hecs", "shipyard"],
+        Goal::RatioAtMost(1.0),
+    ),
+    row(
+        "ecs/heavy_compute",
+        "playground",
+        &["bevy_ecs", "hecs", "shipyard"],
+        Goal::RatioAtMost(1.0),
+    ),
+    row("ecs/snapshot", "save+restore", &[], Goal::MsAtMost(20.0)),
+];

@@ -1,0 +1,172 @@
+//! The benchmark report: the medians of every group, each playground path next to its best
+//! peer or baseline, with its goal; as a text table and as an HTML page of SVG bars.
+
+pub mod estimates;
+pub mod goals;
+pub mod html;
+
+use estimates::Medians;
+use goals::{Goal, Row};
+
+/// One evaluated row.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// The row.
+    pub row: Row,
+    /// Playground median, ns per operation.
+    pub ours: Option<f64>,
+    /// Best (fastest) peer and its median.
+    pub best: Option<(&'static str, f64)>,
+    /// Every peer's median.
+    pub peers: Vec<(&'static str, f64)>,
+    /// `Some(true)` met, `Some(false)` missed, `None` no goal or no data.
+    pub met: Option<bool>,
+}
+
+impl Line {
+    /// Playground / best peer.
+    pub fn ratio(&self) -> Option<f64> {
+        Some(self.ours? / self.best?.1)
+    }
+}
+
+/// Evaluates every row against `medians`.
+pub fn evaluate(medians: &Medians) -> Vec<Line> {
+    goals::ROWS
+        .iter()
+        .map(|row| {
+            let get = |f: &str| medians.get(&format!("{}/{f}", row.group)).copied();
+            let ours = row.playground.split('+').map(get).sum::<Option<f64>>();
+            let peers: Vec<(&'static str, f64)> = row
+                .peers
+                .iter()
+                .filter_map(|p| get(p).map(|m| (*p, m)))
+                .collect();
+            let best = peers.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1));
+            let ratio = ours.zip(best).map(|(o, b)| o / b.1);
+            let met = match row.goal {
+                Goal::Report => None,
+                Goal::RatioAtMost(r) => ratio.map(|x| x <= r),
+                Goal::NsAtMost(n) => ours.map(|o| o <= n),
+                Goal::RatioAndNs(r, n) => ratio.zip(ours).map(|(x, o)| x <= r && o <= n),
+                Goal::MsAtMost(ms) => ours.map(|o| o <= ms * 1e6),
+                Goal::NsOverAtMost(n) => ours.zip(best).map(|(o, b)| o - b.1 <= n),
+            };
+            Line {
+                row: *row,
+                ours,
+                best,
+                peers,
+                met,
+            }
+        })
+        .collect()
+}
+
+/// A duration in ns, in readable units.
+pub fn human(ns: f64) -> String {
+    match ns {
+        n if n >= 1e6 => format!("{:.2} ms", n / 1e6),
+        n if n >= 1e3 => format!("{:.2} µs", n / 1e3),
+        n => format!("{n:.2} ns"),
+    }
+}
+
+/// The goal in words.
+pub fn goal_text(goal: Goal) -> String {
+    match goal {
+        Goal::Report => "report".into(),
+        Goal::RatioAtMost(r) => format!("<= {r}x"),
+        Goal::NsAtMost(n) => format!("<= {n} ns"),
+        Goal::RatioAndNs(r, n) => format!("<= {r}x, <= {n} ns"),
+        Goal::MsAtMost(ms) => format!("<= {ms} ms"),
+        Goal::NsOverAtMost(n) => format!("<= +{n} ns"),
+    }
+}
+
+/// The report as a text table.
+pub fn table(lines: &[Line]) -> String {
+    let mut out = format!(
+        "{:<28} {:<20} {:>11}  {:<26} {:>7}  {:<18} {}\n",
+        "group", "path", "median", "best peer / baseline", "ratio", "goal", "met"
+    );
+    for l in lines {
+        let best = l
+            .best
+            .map_or("-".into(), |(n, m)| format!("{n} {}", human(m)));
+        let met = match l.met {
+            Some(true) => "met",
+            Some(false) => "NOT MET",
+            None => "-",
+        };
+        out += &format!(
+            "{:<28} {:<20} {:>11}  {:<26} {:>7}  {:<18} {}\n",
+            l.row.group,
+            l.row.playground,
+            l.ours.map_or("no data".into(), human),
+            best,
+            l.ratio().map_or("-".into(), |r| format!("{r:.2}x")),
+            goal_text(l.row.goal),
+            met
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn medians(pairs: &[(&str, f64)]) -> Medians {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+    }
+
+    #[test]
+    fn rows_compare_with_the_fastest_peer_and_judge_the_goal() {
+        let m = medians(&[
+            ("pools/component_get/playground", 1.9),
+            ("pools/component_get/vec_index", 1.0),
+            ("ecs/simple_iter/playground", 8.0),
+            ("ecs/simple_iter/bevy_ecs", 11.0),
+            ("ecs/simple_iter/hecs", 10.0),
+            ("ecs/simple_insert/playground", 300.0),
+            ("ecs/simple_insert/shipyard", 150.0),
+        ]);
+        let lines = evaluate(&m);
+        let find = |g: &str| lines.iter().find(|l| l.row.group == g).unwrap();
+        let get = find("pools/component_get");
+        assert_eq!(
+            (get.ratio().map(|r| (r * 10.0).round()), get.met),
+            (Some(19.0), Some(true))
+        );
+        let iter = find("ecs/simple_iter");
+        assert_eq!(
+            iter.best,
+            Some(("hecs", 10.0)),
+            "fastest peer, not the first"
+        );
+        assert_eq!(iter.met, Some(true));
+        assert_eq!(find("ecs/simple_insert").met, Some(false));
+        let missing = find("registry/call");
+        assert_eq!(
+            (missing.ours, missing.met),
+            (None, None),
+            "no data is not a verdict"
+        );
+        let text = table(&lines);
+        assert!(text.contains("NOT MET") && text.contains("no data"));
+    }
+
+    #[test]
+    fn the_page_draws_a_bar_per_measurement_and_escapes_names() {
+        let m = medians(&[
+            ("ecs/frag_iter/playground", 50.0),
+            ("ecs/frag_iter/shipyard", 70.0),
+        ]);
+        let lines = evaluate(&m);
+        let page = html::page(&lines, "a <test> machine");
+        assert!(page.contains("a &lt;test&gt; machine"));
+        assert_eq!(page.matches("<rect").count(), 2);
+        assert_eq!(human(1500.0), "1.50 µs");
+    }
+}
