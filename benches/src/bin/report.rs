@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         for (i, suite) in SUITES.iter().enumerate() {
             let start = Instant::now();
             eprint!("[{}/{}] {suite:<9} ", i + 1, SUITES.len());
-            let status = Command::new(&cargo)
+            let output = Command::new(&cargo)
                 .args([
                     "bench",
                     "-q",
@@ -53,13 +53,23 @@ fn main() -> ExitCode {
                     suite,
                     "--",
                 ])
-                .args(["--warm-up-time", "1", "--measurement-time", "1", "--noplot"])
-                .stdout(std::process::Stdio::null())
-                .status();
-            match status {
-                Ok(s) if s.success() => eprintln!("done in {:.0} s", start.elapsed().as_secs_f64()),
-                other => {
-                    eprintln!("failed: {other:?}");
+                .args(["--warm-up-time", "0.5", "--measurement-time", "0.8"])
+                .args(["--nresamples", "10000", "--noplot"])
+                .output();
+            match output {
+                Ok(out) if out.status.success() => {
+                    eprintln!("done in {:.0} s", start.elapsed().as_secs_f64());
+                }
+                Ok(out) => {
+                    eprintln!(
+                        "failed ({})\n{}",
+                        out.status,
+                        String::from_utf8_lossy(&out.stderr)
+                    );
+                    return ExitCode::FAILURE;
+                }
+                Err(e) => {
+                    eprintln!("could not run cargo: {e}");
                     return ExitCode::FAILURE;
                 }
             }
