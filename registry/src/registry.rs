@@ -151,13 +151,7 @@ impl BindingRegistry {
                 .views
                 .get_mut(&view_id)
                 .ok_or(RegistryError::UnknownView { view_id })?;
-            let slot = entry.slot.clone().downcast::<Slot<V>>().map_err(|_| {
-                RegistryError::TypeMismatch {
-                    view_id,
-                    registered: entry.info.type_name,
-                    requested: std::any::type_name::<V>(),
-                }
-            })?;
+            let slot = entry.typed_slot::<V>()?;
             if let Some(imp) = &next
                 && imp.api_version() != entry.info.api_version
             {
@@ -248,16 +242,7 @@ impl BindingRegistry {
             .views
             .get(&view_id)
             .ok_or(RegistryError::UnknownView { view_id })?;
-        let slot =
-            entry
-                .slot
-                .clone()
-                .downcast::<Slot<V>>()
-                .map_err(|_| RegistryError::TypeMismatch {
-                    view_id,
-                    registered: entry.info.type_name,
-                    requested: std::any::type_name::<V>(),
-                })?;
+        let slot = entry.typed_slot::<V>()?;
         Ok(Binding::new(slot))
     }
 

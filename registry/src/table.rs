@@ -1,5 +1,6 @@
 //! The published table: an immutable snapshot that writers replace as a whole (RCU).
 
+use crate::error::RegistryError;
 use crate::implementation::Implementation;
 use crate::swap::SwapCell;
 use playground_kernel::sync::StdArc as Arc;
@@ -48,6 +49,23 @@ pub(crate) struct ViewEntry {
     pub(crate) slot: Arc<dyn Any + Send + Sync>,
     /// Name and version of the bound implementation, for inspection without downcasting.
     pub(crate) bound: Option<(String, u64)>,
+}
+
+impl ViewEntry {
+    /// This View's slot as `V`'s; a View registered with another trait object type is a
+    /// `TypeMismatch`, never a reinterpretation.
+    pub(crate) fn typed_slot<V: ?Sized + Send + Sync + 'static>(
+        &self,
+    ) -> Result<Arc<Slot<V>>, RegistryError> {
+        self.slot
+            .clone()
+            .downcast::<Slot<V>>()
+            .map_err(|_| RegistryError::TypeMismatch {
+                view_id: self.info.view_id,
+                registered: self.info.type_name,
+                requested: std::any::type_name::<V>(),
+            })
+    }
 }
 
 /// A snapshot of everything registered.
