@@ -29,8 +29,11 @@ pub mod fingerprint {
 
 pub use error::EcsError;
 pub use model::{
-    Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Query, QueryData, QueryParam,
-    SystemDesc, SystemId, World, WorldStats, Writer,
+    Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Position, Query, QueryData,
+    QueryParam, SystemDesc, SystemId, Velocity, World, WorldStats, Writer,
 };
 pub use model::{Event, EventId, EventQueue, Handler, Phase, Priority, Schedule, SubscriptionId};
-pub use view::{ComponentView, EcsView, EntityView, EventView, StorageView, SystemView, WorldView};
+pub use view::{
+    ComponentView, EcsCore, EcsModule, EcsView, EntityView, EventView, MotionView, StorageView,
+    SystemView, WorldView,
+};

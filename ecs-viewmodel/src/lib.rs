@@ -6,6 +6,8 @@
 //! world across.
 
 pub mod events;
+pub mod module;
+pub mod motion;
 pub mod schedule;
 pub mod snapshot;
 
@@ -118,7 +120,7 @@ impl EventView for EcsViewModel {
     }
 }
 
-fn state_error(e: EcsError) -> StateError {
+pub(crate) fn state_error(e: EcsError) -> StateError {
     match e {
         EcsError::State(s) => s,
         other => StateError::Corrupt {

@@ -31,6 +31,7 @@ pub mod cell;
 pub mod error;
 pub mod id;
 pub mod model;
+pub mod module;
 pub mod sync;
 pub mod view;
 

@@ -11,6 +11,7 @@ mod bundle;
 mod component;
 mod entities;
 mod event;
+mod motion;
 mod query;
 mod schedule;
 mod storage;
@@ -23,6 +24,7 @@ pub use entities::Entities;
 pub use event::{
     Event, EventId, EventQueue, Handler, Phase, Priority, Subscription, SubscriptionId,
 };
+pub use motion::{Position, Velocity};
 pub use playground_kernel::{Entity, EntityId, Generation};
 pub use query::{Query, QueryData, QueryParam};
 pub use schedule::{Schedule, SystemFn};

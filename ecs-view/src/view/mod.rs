@@ -2,10 +2,15 @@
 //! through the registry. They take the `World` they work on. These are the dynamic boundary,
 //! crossed once per call or batch; per-entity work goes through the typed model API.
 
+mod module;
+
+pub use module::{EcsCore, EcsModule};
+
 use crate::error::EcsError;
 use crate::fingerprint::API_VERSION;
 use crate::model::{
-    ComponentInfo, Event, EventId, Handler, Phase, Schedule, SubscriptionId, World, WorldStats,
+    ComponentInfo, Event, EventId, Handler, Phase, Position, Schedule, SubscriptionId, World,
+    WorldStats,
 };
 use playground_kernel::{ComponentId, Entity, ModelTypeInfo, View};
 
@@ -79,6 +84,22 @@ pub trait EventView: Send + Sync {
     fn deliver(&self, world: &mut World) -> usize;
 }
 
+/// The built-in motion system: `Position += Velocity * dt`. The behaviour a module may change
+/// across a reload (its speed scale), and what the live demo runs.
+pub trait MotionView: Send + Sync {
+    /// Registers `Position` and `Velocity` as persistent components of `world`.
+    fn register(&self, world: &mut World);
+    /// Spawns `count` entities at the origin with velocities drawn from `seed`.
+    fn spawn_movers(&self, world: &mut World, count: usize, seed: u64) -> Vec<Entity>;
+    /// Moves every entity with a `Position` and `Velocity` by `velocity * dt * speed_scale`;
+    /// returns how many moved.
+    fn step(&self, world: &World, dt: f32) -> Result<usize, EcsError>;
+    /// The position of `entity`, if it has one.
+    fn position(&self, world: &World, entity: Entity) -> Option<Position>;
+    /// The factor this build applies to every velocity.
+    fn speed_scale(&self) -> f32;
+}
+
 macro_rules! view_ids {
     ($($view:ident = $name:literal),* $(,)?) => {$(
         impl View for dyn $view {
@@ -96,6 +117,7 @@ view_ids!(
     SystemView = "playground.ecs.SystemView",
     EventView = "playground.ecs.EventView",
     EcsView = "playground.ecs.EcsView",
+    MotionView = "playground.ecs.MotionView",
 );
 
 /// The whole ECS API in one object: what a system module exports.

@@ -1,0 +1,306 @@
+//! [`ModuleHost`]: one loaded module of core `C`, bound into a registry, and the reload
+//! transaction that replaces it.
+
+use crate::error::{LoadError, ReloadError};
+use crate::library::{LibraryOwner, UnloadPolicy, open};
+use playground_kernel::View;
+use playground_kernel::module::{Core, ModuleHeader, PlaygroundModule};
+use playground_kernel::sync::StdArc;
+use playground_registry::{BindingRegistry, Implementation, RegistryError};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How a host binds a module instance's views: given to [`ModuleHost::load`], called on the
+/// first load and after every successful reload.
+pub type BindFn<C> =
+    dyn Fn(&<C as Core>::Instance, &Binder<'_>) -> Result<(), RegistryError> + Send + Sync;
+
+/// Binds or rebinds views to one module's implementations, with the module's library as
+/// their owner.
+pub struct Binder<'a> {
+    registry: &'a BindingRegistry,
+    owner: &'a StdArc<LibraryOwner>,
+    name: &'a str,
+    first: bool,
+}
+
+impl Binder<'_> {
+    /// Publishes `view` as the implementation of `V`: binds it on the first load (registering
+    /// `V` if the host has not), rebinds it on a reload.
+    pub fn publish<V: View + ?Sized>(&self, view: StdArc<V>) -> Result<(), RegistryError> {
+        let imp =
+            Implementation::new(self.name, V::API_VERSION, view).with_owner(self.owner.erased());
+        if self.first {
+            if !self
+                .registry
+                .views()
+                .iter()
+                .any(|v| v.info.view_id == V::VIEW_ID)
+            {
+                self.registry.register_view::<V>()?;
+            }
+            if self.registry.get::<V>().is_some() {
+                return self.registry.rebind(imp);
+            }
+            self.registry.bind(imp)
+        } else {
+            self.registry.rebind(imp)
+        }
+    }
+}
+
+/// What to do when the new module's state format differs from the running one's and it
+/// declares no migration from it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StatePolicy {
+    /// Refuse the reload; the old module keeps running with its state.
+    #[default]
+    Refuse,
+    /// Start the new module fresh, dropping the old state (the host's explicit choice).
+    StartFresh,
+}
+
+/// Options of a [`ModuleHost`].
+#[derive(Debug, Clone)]
+pub struct HostOptions {
+    /// Where unique copies of module files are made before loading.
+    pub copies_dir: PathBuf,
+    /// When replaced libraries are closed.
+    pub unload: UnloadPolicy,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        Self {
+            copies_dir: std::env::temp_dir().join("playground-modules"),
+            unload: UnloadPolicy::Never,
+        }
+    }
+}
+
+/// What a successful reload did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReloadReport {
+    /// The module now running.
+    pub name: String,
+    /// Bytes of state carried across (0 when started fresh).
+    pub state_bytes: usize,
+    /// Whether the state was migrated from an older format.
+    pub migrated: bool,
+    /// Whether the new module was started without the old state.
+    pub fresh: bool,
+    /// Time from the start of the transaction to the rebind.
+    pub elapsed: Duration,
+}
+
+struct Running<C: Core> {
+    // Field order is drop order: the instance (module code) before its library owner.
+    instance: Box<C::Instance>,
+    module: &'static PlaygroundModule<C>,
+    header: ModuleHeader,
+    owner: StdArc<LibraryOwner>,
+}
+
+/// One module of core `C`, loaded, bound, and replaceable while the host runs.
+///
+/// Reloads are transactions run at a point the host chooses (between frames): they take
+/// `&mut self`, so no call into the instance can be in progress, while other threads keep
+/// calling through their `Binding`s and see the old implementation or the new one.
+pub struct ModuleHost<C: Core> {
+    registry: StdArc<BindingRegistry>,
+    bind: Box<BindFn<C>>,
+    options: HostOptions,
+    running: Running<C>,
+    retired: Vec<Retired>,
+}
+
+/// A replaced or refused library: weakly held, so `WhenUnused` can close it.
+struct Retired {
+    owner: std::sync::Weak<LibraryOwner>,
+    bytes: u64,
+}
+
+impl Retired {
+    fn of(owner: &StdArc<LibraryOwner>) -> Self {
+        Self {
+            owner: StdArc::downgrade(owner),
+            bytes: owner.bytes,
+        }
+    }
+}
+
+impl<C: Core> ModuleHost<C> {
+    /// Loads the module at `path`, creates its instance and binds its views into `registry`
+    /// with `bind`.
+    pub fn load(
+        path: &Path,
+        registry: StdArc<BindingRegistry>,
+        options: HostOptions,
+        bind: impl Fn(&C::Instance, &Binder<'_>) -> Result<(), RegistryError> + Send + Sync + 'static,
+    ) -> Result<Self, LoadError> {
+        let bind: Box<BindFn<C>> = Box::new(bind);
+        let running = Self::start(path, &options)?;
+        let binder = Binder {
+            registry: &registry,
+            owner: &running.owner,
+            name: running.header.name.as_str(),
+            first: true,
+        };
+        bind(&running.instance, &binder)?;
+        Ok(Self {
+            registry,
+            bind,
+            options,
+            running,
+            retired: Vec::new(),
+        })
+    }
+
+    fn start(path: &Path, options: &HostOptions) -> Result<Running<C>, LoadError> {
+        let opened = open::<C>(path, &options.copies_dir, options.unload)?;
+        let instance = (opened.module.entry.create)().map_err(|fault| LoadError::Create {
+            path: path.to_owned(),
+            fault,
+        })?;
+        Ok(Running {
+            instance,
+            module: opened.module,
+            header: opened.header,
+            owner: opened.owner,
+        })
+    }
+
+    /// The running module's instance.
+    pub fn instance(&self) -> &C::Instance {
+        &self.running.instance
+    }
+
+    /// The running module's instance, mutably.
+    pub fn instance_mut(&mut self) -> &mut C::Instance {
+        &mut self.running.instance
+    }
+
+    /// The running module's header (name, version, build, fingerprints).
+    pub fn header(&self) -> &ModuleHeader {
+        &self.running.header
+    }
+
+    /// The registry the module is bound into.
+    pub fn registry(&self) -> &StdArc<BindingRegistry> {
+        &self.registry
+    }
+
+    fn still_mapped(&self) -> impl Iterator<Item = &Retired> {
+        let never = self.options.unload == UnloadPolicy::Never;
+        self.retired
+            .iter()
+            .filter(move |r| never || r.owner.strong_count() > 0)
+    }
+
+    /// Libraries replaced or refused since the first load that are still mapped.
+    pub fn retained_libraries(&self) -> usize {
+        self.still_mapped().count()
+    }
+
+    /// The memory those libraries cost: their total size on disk.
+    pub fn retained_bytes(&self) -> u64 {
+        self.still_mapped().map(|r| r.bytes).sum()
+    }
+
+    /// Replaces the running module with the one at `path`, carrying its state across:
+    /// save the old state -> load and verify the new module -> migrate the state if its
+    /// format changed -> restore it -> rebind -> retire the old module.
+    ///
+    /// On any error the old module stays bound with its state untouched, and the error says
+    /// which step failed and why.
+    pub fn reload(&mut self, path: &Path) -> Result<ReloadReport, ReloadError> {
+        self.transaction(path, StatePolicy::Refuse)
+    }
+
+    /// [`reload`](Self::reload), choosing what to do if the state format changed and no
+    /// migration is declared.
+    pub fn reload_with(
+        &mut self,
+        path: &Path,
+        policy: StatePolicy,
+    ) -> Result<ReloadReport, ReloadError> {
+        self.transaction(path, policy)
+    }
+
+    fn transaction(
+        &mut self,
+        path: &Path,
+        policy: StatePolicy,
+    ) -> Result<ReloadReport, ReloadError> {
+        let started = Instant::now();
+        let old = &self.running;
+        let mut state = (old.module.entry.save)(&old.instance).map_err(ReloadError::Save)?;
+
+        let mut next = Self::start(path, &self.options)?;
+        // From here a refused module stays mapped (see `UnloadPolicy`); remember it.
+        let refuse = |retired: &mut Vec<Retired>, next: Running<C>, e: ReloadError| {
+            retired.push(Retired::of(&next.owner));
+            drop(next);
+            Err(e)
+        };
+
+        let (old_format, new_format) = (old.header.state_version, next.header.state_version);
+        let mut migrated = false;
+        let mut fresh = false;
+        if old_format != new_format {
+            match (next.module.entry.migrate)(old_format, &state) {
+                Some(Ok(bytes)) => {
+                    state = bytes;
+                    migrated = true;
+                }
+                Some(Err(fault)) => {
+                    let e = ReloadError::Migrate {
+                        from: old_format,
+                        fault,
+                    };
+                    return refuse(&mut self.retired, next, e);
+                }
+                None if policy == StatePolicy::StartFresh => fresh = true,
+                None => {
+                    let e = ReloadError::StateFormatChanged {
+                        old: old_format,
+                        new: new_format,
+                    };
+                    return refuse(&mut self.retired, next, e);
+                }
+            }
+        }
+        if !fresh && let Err(fault) = (next.module.entry.restore)(&mut next.instance, &state) {
+            return refuse(&mut self.retired, next, ReloadError::Restore(fault));
+        }
+
+        let binder = Binder {
+            registry: &self.registry,
+            owner: &next.owner,
+            name: next.header.name.as_str(),
+            first: false,
+        };
+        if let Err(e) = (self.bind)(&next.instance, &binder) {
+            // Some views may already point at the new module: point them all back.
+            let back = Binder {
+                registry: &self.registry,
+                owner: &self.running.owner,
+                name: self.running.header.name.as_str(),
+                first: false,
+            };
+            let _ = (self.bind)(&self.running.instance, &back);
+            return refuse(&mut self.retired, next, LoadError::Bind(e).into());
+        }
+
+        let old = std::mem::replace(&mut self.running, next);
+        self.retired.push(Retired::of(&old.owner));
+        drop(old);
+        Ok(ReloadReport {
+            name: self.running.header.name.as_str().to_owned(),
+            state_bytes: if fresh { 0 } else { state.len() },
+            migrated,
+            fresh,
+            elapsed: started.elapsed(),
+        })
+    }
+}

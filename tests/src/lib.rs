@@ -1,0 +1,91 @@
+//! Helpers of the integration tests: building module libraries once per variant, and a
+//! host with the ECS views bound.
+
+use playground_ecs_view::{EcsCore, EcsView, Entity, MotionView, Position};
+use playground_kernel::sync::StdArc;
+use playground_loader::{HostOptions, LoadError, ModuleBuild, ModuleHost};
+use playground_registry::BindingRegistry;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_owned()
+}
+
+/// A module library to build: the ECS module itself, or the fixture with some features.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Variant {
+    /// `playground-ecs-viewmodel` as shipped.
+    Ecs,
+    /// `playground-fixture-module` with these features (comma-separated, may be empty).
+    Fixture(&'static str),
+}
+
+/// Builds `variant` (once per test process) and returns a stable copy of its library, so a
+/// later build of another variant cannot overwrite it.
+///
+/// Modules are built into `target/fixtures`, not the test's own target directory: a cargo
+/// inside `cargo test` must not wait on the outer cargo's lock.
+pub fn library(variant: Variant) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashMap<Variant, PathBuf>>> = OnceLock::new();
+    let built = BUILT.get_or_init(Default::default);
+    // One build at a time: every variant of the fixture writes the same output file.
+    let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(path) = built.get(&variant) {
+        return path.clone();
+    }
+    let target = workspace().join("target").join("fixtures");
+    let (package, features) = match variant {
+        Variant::Ecs => ("playground-ecs-viewmodel", ""),
+        Variant::Fixture(f) => ("playground-fixture-module", f),
+    };
+    let mut build = ModuleBuild::new(package, workspace());
+    build.target_dir = Some(target.clone());
+    build.features = features
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(String::from)
+        .collect();
+    let artifact = build
+        .run()
+        .unwrap_or_else(|e| panic!("building {variant:?}: {e}"));
+    let name = format!(
+        "{package}-{}.{}",
+        if features.is_empty() {
+            "default"
+        } else {
+            features
+        }
+        .replace(',', "+"),
+        std::env::consts::DLL_EXTENSION
+    );
+    let stable = target.join("variants").join(name);
+    std::fs::create_dir_all(stable.parent().unwrap()).unwrap();
+    std::fs::copy(&artifact, &stable).unwrap();
+    built.insert(variant, stable.clone());
+    stable
+}
+
+/// Loads `path` as an ECS module and binds its `EcsView` and `MotionView`.
+pub fn host(path: &Path) -> Result<ModuleHost<EcsCore>, LoadError> {
+    let registry = StdArc::new(BindingRegistry::new());
+    ModuleHost::<EcsCore>::load(path, registry, HostOptions::default(), |module, binder| {
+        binder.publish::<dyn EcsView>(module.ecs())?;
+        binder.publish::<dyn MotionView>(module.motion())
+    })
+}
+
+/// Every entity's position, through the module's motion view.
+pub fn positions(host: &ModuleHost<EcsCore>, entities: &[Entity]) -> Vec<Option<Position>> {
+    let motion = host.instance().motion();
+    let world = host.instance().world();
+    entities
+        .iter()
+        .map(|&e| motion.position(world, e))
+        .collect()
+}

@@ -1,0 +1,76 @@
+//! Reloads while other threads call through `Binding`s, and many reloads in a row.
+
+use playground_ecs_view::MotionView;
+use playground_kernel::sync::StdArc;
+use playground_tests::{Variant, host, library, positions};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+#[test]
+fn callers_on_other_threads_see_the_old_or_the_new_module_never_neither() {
+    let (one, two) = (
+        library(Variant::Fixture("")),
+        library(Variant::Fixture("scale-2")),
+    );
+    let mut host = host(&one).unwrap();
+    let stop = StdArc::new(AtomicBool::new(false));
+    let callers = (0..2)
+        .map(|_| {
+            let mut binding = host.registry().binding::<dyn MotionView>().unwrap();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let (mut calls, mut seen) = (0u64, [false; 2]);
+                while !stop.load(Ordering::Relaxed) {
+                    let scale = binding.get().expect("always bound").speed_scale();
+                    assert!(scale == 1.0 || scale == 2.0, "saw {scale}");
+                    seen[scale as usize - 1] = true;
+                    calls += 1;
+                }
+                (calls, seen)
+            })
+        })
+        .collect::<Vec<_>>();
+    for i in 0..20 {
+        let next = if i % 2 == 0 { &two } else { &one };
+        host.reload(next).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    stop.store(true, Ordering::Relaxed);
+    for caller in callers {
+        let (calls, seen) = caller.join().expect("no caller crashed");
+        assert!(calls > 0);
+        assert!(seen[0] || seen[1]);
+    }
+}
+
+#[test]
+fn a_hundred_reloads_lose_no_entity_and_report_their_memory() {
+    let lib = library(Variant::Ecs);
+    let mut host = host(&lib).unwrap();
+    let motion = host.instance().motion();
+    let entities = motion.spawn_movers(host.instance_mut().world_mut(), 2_000, 3);
+    motion.step(host.instance().world(), 1.0).unwrap();
+    drop(motion);
+    let before = positions(&host, &entities);
+    let rss_before = resident_bytes();
+    for _ in 0..100 {
+        host.reload(&lib).unwrap();
+    }
+    assert_eq!(host.instance().world().len(), 2_000);
+    assert_eq!(positions(&host, &entities), before);
+    assert_eq!(host.retained_libraries(), 100);
+    let growth = resident_bytes().saturating_sub(rss_before);
+    println!(
+        "100 reloads: {} libraries retained, {:.1} MiB mapped on disk, resident set grew {:.1} MiB",
+        host.retained_libraries(),
+        host.retained_bytes() as f64 / (1 << 20) as f64,
+        growth as f64 / (1 << 20) as f64,
+    );
+}
+
+/// The resident set size from `/proc/self/statm` (0 where there is none).
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
