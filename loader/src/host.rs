@@ -89,7 +89,8 @@ pub struct ReloadReport {
     pub migrated: bool,
     /// Whether the new module was started without the old state.
     pub fresh: bool,
-    /// Time from the start of the transaction to the rebind.
+    /// Time of the commit (save, restore, rebind), the part a frame waits for; staging
+    /// (copy, load, verify) is not included.
     pub elapsed: Duration,
 }
 
@@ -99,6 +100,19 @@ struct Running<C: Core> {
     module: &'static PlaygroundModule<C>,
     header: ModuleHeader,
     owner: StdArc<LibraryOwner>,
+}
+
+/// A module loaded, verified and instantiated by [`ModuleHost::stage`], waiting for
+/// [`ModuleHost::commit`].
+pub struct Staged<C: Core> {
+    running: Running<C>,
+}
+
+impl<C: Core> Staged<C> {
+    /// The staged module's header.
+    pub fn header(&self) -> &ModuleHeader {
+        &self.running.header
+    }
 }
 
 /// One module of core `C`, loaded, bound, and replaceable while the host runs.
@@ -214,7 +228,7 @@ impl<C: Core> ModuleHost<C> {
     /// On any error the old module stays bound with its state untouched, and the error says
     /// which step failed and why.
     pub fn reload(&mut self, path: &Path) -> Result<ReloadReport, ReloadError> {
-        self.transaction(path, StatePolicy::Refuse)
+        self.reload_with(path, StatePolicy::Refuse)
     }
 
     /// [`reload`](Self::reload), choosing what to do if the state format changed and no
@@ -224,24 +238,36 @@ impl<C: Core> ModuleHost<C> {
         path: &Path,
         policy: StatePolicy,
     ) -> Result<ReloadReport, ReloadError> {
-        self.transaction(path, policy)
+        let staged = self.stage(path)?;
+        self.commit(staged, policy)
     }
 
-    fn transaction(
+    /// The first half of a reload, which may run while frames go on: copies, loads and
+    /// verifies the library at `path` and creates its (empty) instance. Nothing running is
+    /// touched; dropping the result abandons it.
+    pub fn stage(&self, path: &Path) -> Result<Staged<C>, LoadError> {
+        Self::start(path, &self.options).map(|running| Staged { running })
+    }
+
+    /// The second half, at a quiescent point: save the running module's state -> migrate it
+    /// if the staged module's format differs -> restore it into the staged module -> rebind
+    /// -> retire the old module. On error the old module stays bound with its state.
+    pub fn commit(
         &mut self,
-        path: &Path,
+        staged: Staged<C>,
         policy: StatePolicy,
     ) -> Result<ReloadReport, ReloadError> {
         let started = Instant::now();
-        let old = &self.running;
-        let mut state = (old.module.entry.save)(&old.instance).map_err(ReloadError::Save)?;
-
-        let mut next = Self::start(path, &self.options)?;
-        // From here a refused module stays mapped (see `UnloadPolicy`); remember it.
+        let mut next = staged.running;
         let refuse = |retired: &mut Vec<Retired>, next: Running<C>, e: ReloadError| {
             retired.push(Retired::of(&next.owner));
             drop(next);
             Err(e)
+        };
+        let old = &self.running;
+        let mut state = match (old.module.entry.save)(&old.instance) {
+            Ok(state) => state,
+            Err(fault) => return refuse(&mut self.retired, next, ReloadError::Save(fault)),
         };
 
         let (old_format, new_format) = (old.header.state_version, next.header.state_version);

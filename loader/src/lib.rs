@@ -10,7 +10,9 @@
 //!   core, API version) before any of its code runs.
 //! - [`ModuleHost::reload`] is a transaction: save the old state -> load and verify the new
 //!   module -> migrate the state if its format changed -> restore -> rebind -> retire the old.
-//!   Any failure leaves the old module bound with its state, and says why.
+//!   Any failure leaves the old module bound with its state, and says why. Its slow half
+//!   (copy, load, verify: [`ModuleHost::stage`]) can run while frames go on; only
+//!   [`ModuleHost::commit`] needs the quiescent point.
 //! - [`SourceWatcher`] and [`ModuleBuild`] turn an edit into a new library: watch the
 //!   module's sources, run `cargo build -p <module> --message-format=json`, find the artifact.
 //!
@@ -52,7 +54,7 @@ pub mod watch;
 
 pub use cargo_build::{BuildError, ModuleBuild};
 pub use error::{LoadError, ManifestError, ReloadError, ResolveError};
-pub use host::{BindFn, Binder, HostOptions, ModuleHost, ReloadReport, StatePolicy};
+pub use host::{BindFn, Binder, HostOptions, ModuleHost, ReloadReport, Staged, StatePolicy};
 pub use library::{LibraryOwner, UnloadPolicy};
 pub use playground_kernel::module::ModuleHeader;
 pub use watch::SourceWatcher;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-const SUITES: &[&str] = &["kernel", "pools", "registry", "ecs"];
+const SUITES: &[&str] = &["kernel", "pools", "registry", "ecs", "loader"];
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")

@@ -188,4 +188,7 @@ pub const ROWS: &[Row] = &[
         Goal::RatioAtMost(1.0),
     ),
     row("ecs/snapshot", "save+restore", &[], Goal::MsAtMost(20.0)),
+    row("loader/reload", "stage", &[], Goal::Report),
+    row("loader/reload", "swap_empty", &[], Goal::Report),
+    row("loader/reload", "swap_10k", &[], Goal::MsAtMost(5.0)),
 ];
