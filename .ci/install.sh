@@ -8,5 +8,21 @@ for component in rustfmt clippy; do
   fi
 done
 
+# valgrind for the gungraun instruction-count gate.
+if ! command -v valgrind >/dev/null; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq valgrind
+fi
+
+# gungraun-runner must match the gungraun library version exactly.
+gungraun_version=0.20.0
+if ! gungraun-runner --version 2>/dev/null | grep -q "$gungraun_version"; then
+  cargo install gungraun-runner --version "$gungraun_version" --locked
+fi
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --locked
+fi
+
 cargo --version
 rustc --version
