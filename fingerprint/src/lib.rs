@@ -23,6 +23,8 @@ use std::process::Command;
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x100_0000_01b3;
 
+/// FNV-1a 64, as `playground_kernel::fnv1a_64` (this crate cannot use the kernel: the
+/// kernel's own build script depends on it), continued from `hash`.
 fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
     bytes
         .iter()

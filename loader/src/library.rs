@@ -91,7 +91,7 @@ pub(crate) fn open<C: Core>(
     let expected = ModuleHeader::expected::<C>();
     let symbol = format!("{MODULE_SYMBOL}\0");
 
-    // SAFETY: what was checked before each step that trusts the library:
+    // What is checked before each step below that trusts the library:
     // - Loading runs the library's initialisers. `copy` is a file this process just created
     //   from the module path it was given; module libraries are Rust cdylibs whose only
     //   initialisers are std's.
@@ -108,6 +108,8 @@ pub(crate) fn open<C: Core>(
     //   is leaked (never closed); under `WhenUnused` the reference is kept only next to an
     //   `Arc` of `owner`, which closes the library when its last clone drops.
     #[allow(unsafe_code)]
+    // SAFETY: loading a fresh copy, reading only the repr(C) header until `verify` accepts
+    // it, and keeping the library open as long as `module` is reachable (the list above).
     let (library, module) = unsafe {
         let library = libloading::Library::new(&copy).map_err(|e| LoadError::NotALibrary {
             path: path.to_owned(),
