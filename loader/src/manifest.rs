@@ -215,14 +215,13 @@ pub fn workspace_version(root: &Path) -> Option<Version> {
         .version
 }
 
-/// Every member manifest of the workspace rooted at `root` (members listed by path or by a
-/// trailing `/*` glob).
-pub fn workspace_members(root: &Path) -> Result<Vec<Manifest>, ManifestError> {
+/// The `Cargo.toml` paths of the members of the workspace rooted at `root` (members listed
+/// by path or by a trailing `/*` glob).
+pub fn member_manifest_paths(root: &Path) -> Result<Vec<PathBuf>, ManifestError> {
     let path = root.join("Cargo.toml");
     let ws = read(&path)?
         .workspace
         .ok_or_else(|| invalid(&path, "no [workspace] table"))?;
-    let version = ws.package.and_then(|p| p.version);
     let mut dirs = Vec::new();
     for member in &ws.members {
         if let Some(parent) = member.strip_suffix("/*") {
@@ -237,10 +236,19 @@ pub fn workspace_members(root: &Path) -> Result<Vec<Manifest>, ManifestError> {
         }
     }
     dirs.sort();
-    dirs.iter()
+    Ok(dirs
+        .iter()
         .map(|d| d.join("Cargo.toml"))
         .filter(|p| p.is_file())
-        .map(|p| load(&p, version.as_ref()))
+        .collect())
+}
+
+/// Every member manifest of the workspace rooted at `root`.
+pub fn workspace_members(root: &Path) -> Result<Vec<Manifest>, ManifestError> {
+    let version = workspace_version(root);
+    member_manifest_paths(root)?
+        .iter()
+        .map(|p| load(p, version.as_ref()))
         .collect()
 }
 
