@@ -8,8 +8,8 @@
 #![allow(missing_docs)]
 
 use gungraun::prelude::*;
+use playground_benches::probe::{Probe, model_type, probe, view_id};
 use playground_benches::shuffled;
-use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::{Entity, EntityId, Generation, ModelId, ModelType, ViewId};
 use playground_pools::{ComponentPool, ModelPool, epoch};
 use playground_registry::{Binding, BindingRegistry, Implementation, ViewInfo};
@@ -19,16 +19,6 @@ const BATCH: usize = 1_024;
 const TABLE: usize = 64;
 
 type Position = [f32; 3];
-
-trait Probe: Send + Sync {
-    fn value(&self) -> u64;
-}
-struct P(u64);
-impl Probe for P {
-    fn value(&self) -> u64 {
-        self.0
-    }
-}
 
 fn entity(i: usize) -> Entity {
     Entity::new(EntityId(i as u32), Generation(0))
@@ -52,14 +42,6 @@ fn model_pool() -> (ModelPool<Position>, Vec<ModelId>) {
     (pool, order)
 }
 
-fn view_id(i: usize) -> ViewId {
-    ViewId::from_name(&format!("bench.view.{i}"))
-}
-
-fn model_type(i: usize) -> ModelType {
-    ModelType::from_name(&format!("bench.model.{i}"))
-}
-
 struct Registry {
     registry: BindingRegistry,
     keys: Vec<ViewId>,
@@ -76,9 +58,8 @@ fn registry() -> Registry {
             type_name: "",
         };
         registry.register_view_as::<dyn Probe>(info).unwrap();
-        let probe: Arc<dyn Probe> = Arc::new(P(i as u64));
         registry
-            .bind_to::<dyn Probe>(view_id(i), Implementation::new("p", 1, probe))
+            .bind_to::<dyn Probe>(view_id(i), Implementation::new("p", 1, probe(i)))
             .unwrap();
         registry.register_pool(view_id(i), model_type(i)).unwrap();
     }

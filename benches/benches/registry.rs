@@ -5,6 +5,7 @@
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dashmap::DashMap;
 use parking_lot::RwLock;
+use playground_benches::probe::{Probe, model_type, probe, view_id};
 use playground_benches::{Background, shuffled};
 use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::{ModelType, ViewId};
@@ -16,28 +17,6 @@ use std::time::Duration;
 /// Lookups per measured iteration, in a shuffled order over the table.
 const BATCH: usize = 1024;
 const SIZES: [usize; 2] = [64, 4096];
-
-trait Probe: Send + Sync {
-    fn value(&self) -> u64;
-}
-struct P(u64);
-impl Probe for P {
-    fn value(&self) -> u64 {
-        self.0
-    }
-}
-
-fn probe(i: usize) -> Arc<dyn Probe> {
-    Arc::new(P(i as u64))
-}
-
-fn view_id(i: usize) -> ViewId {
-    ViewId::from_name(&format!("bench.view.{i}"))
-}
-
-fn model_type(i: usize) -> ModelType {
-    ModelType::from_name(&format!("bench.model.{i}"))
-}
 
 type PoolKey = (ViewId, ModelType);
 

@@ -98,7 +98,6 @@ struct Running<C: Core> {
     // Field order is drop order: the instance (module code) before its library owner.
     instance: Box<C::Instance>,
     module: &'static PlaygroundModule<C>,
-    header: ModuleHeader,
     owner: StdArc<LibraryOwner>,
 }
 
@@ -111,7 +110,7 @@ pub struct Staged<C: Core> {
 impl<C: Core> Staged<C> {
     /// The staged module's header.
     pub fn header(&self) -> &ModuleHeader {
-        &self.running.header
+        &self.running.module.header
     }
 }
 
@@ -157,7 +156,7 @@ impl<C: Core> ModuleHost<C> {
         let binder = Binder {
             registry: &registry,
             owner: &running.owner,
-            name: running.header.name.as_str(),
+            name: running.module.header.name.as_str(),
             first: true,
         };
         bind(&running.instance, &binder)?;
@@ -179,7 +178,6 @@ impl<C: Core> ModuleHost<C> {
         Ok(Running {
             instance,
             module: opened.module,
-            header: opened.header,
             owner: opened.owner,
         })
     }
@@ -196,7 +194,7 @@ impl<C: Core> ModuleHost<C> {
 
     /// The running module's header (name, version, build, fingerprints).
     pub fn header(&self) -> &ModuleHeader {
-        &self.running.header
+        &self.running.module.header
     }
 
     /// The registry the module is bound into.
@@ -270,7 +268,10 @@ impl<C: Core> ModuleHost<C> {
             Err(fault) => return refuse(&mut self.retired, next, ReloadError::Save(fault)),
         };
 
-        let (old_format, new_format) = (old.header.state_version, next.header.state_version);
+        let (old_format, new_format) = (
+            old.module.header.state_version,
+            next.module.header.state_version,
+        );
         let mut migrated = false;
         let mut fresh = false;
         if old_format != new_format {
@@ -303,7 +304,7 @@ impl<C: Core> ModuleHost<C> {
         let binder = Binder {
             registry: &self.registry,
             owner: &next.owner,
-            name: next.header.name.as_str(),
+            name: next.module.header.name.as_str(),
             first: false,
         };
         if let Err(e) = (self.bind)(&next.instance, &binder) {
@@ -311,7 +312,7 @@ impl<C: Core> ModuleHost<C> {
             let back = Binder {
                 registry: &self.registry,
                 owner: &self.running.owner,
-                name: self.running.header.name.as_str(),
+                name: self.running.module.header.name.as_str(),
                 first: false,
             };
             let _ = (self.bind)(&self.running.instance, &back);
@@ -322,7 +323,7 @@ impl<C: Core> ModuleHost<C> {
         self.retired.push(Retired::of(&old.owner));
         drop(old);
         Ok(ReloadReport {
-            name: self.running.header.name.as_str().to_owned(),
+            name: self.running.module.header.name.as_str().to_owned(),
             state_bytes: if fresh { 0 } else { state.len() },
             migrated,
             fresh,

@@ -55,7 +55,6 @@ impl std::fmt::Debug for LibraryOwner {
 pub(crate) struct OpenedModule<C: Core> {
     /// Valid while `owner` (or, under `UnloadPolicy::Never`, the process) lives.
     pub module: &'static PlaygroundModule<C>,
-    pub header: ModuleHeader,
     pub owner: StdArc<LibraryOwner>,
 }
 
@@ -138,7 +137,6 @@ pub(crate) fn open<C: Core>(
     };
     Ok(OpenedModule {
         module,
-        header: module.header,
         owner: StdArc::new(LibraryOwner {
             library,
             path: path.to_owned(),
