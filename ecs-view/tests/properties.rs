@@ -14,6 +14,8 @@ component!(Pos = "prop.Pos", Vel = "prop.Vel");
 #[derive(Debug, Clone)]
 enum Op {
     Spawn(Option<u32>, Option<u32>),
+    /// A batch spawn of `(Pos, Vel)` bundles (reusing despawned indices first).
+    SpawnBatch(Vec<(u32, u32)>),
     Despawn(usize),
     InsertPos(usize, u32),
     InsertVel(usize, u32),
@@ -26,6 +28,7 @@ fn op() -> impl Strategy<Value = Op> {
     let n = 0usize..24;
     prop_oneof![
         4 => (prop::option::of(any::<u32>()), prop::option::of(any::<u32>())).prop_map(|(p, v)| Op::Spawn(p, v)),
+        1 => prop::collection::vec((any::<u32>(), any::<u32>()), 0..6).prop_map(Op::SpawnBatch),
         2 => n.clone().prop_map(Op::Despawn),
         2 => (n.clone(), any::<u32>()).prop_map(|(i, x)| Op::InsertPos(i, x)),
         2 => (n.clone(), any::<u32>()).prop_map(|(i, x)| Op::InsertVel(i, x)),
@@ -57,6 +60,15 @@ proptest! {
                     prop_assert!(!reference.contains_key(&e));
                     reference.insert(e, (p, v));
                     issued.push(e);
+                }
+                Op::SpawnBatch(bundles) => {
+                    let spawned = world.spawn_batch(bundles.iter().map(|&(p, v)| (Pos(p), Vel(v))));
+                    prop_assert_eq!(spawned.len(), bundles.len());
+                    for (&e, &(p, v)) in spawned.iter().zip(&bundles) {
+                        prop_assert!(!reference.contains_key(&e));
+                        reference.insert(e, (Some(p), Some(v)));
+                        issued.push(e);
+                    }
                 }
                 Op::Despawn(i) => if let Some(e) = pick(&issued, i) {
                     prop_assert_eq!(world.despawn(e).is_ok(), reference.remove(&e).is_some());

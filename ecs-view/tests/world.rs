@@ -228,3 +228,27 @@ fn a_pool_holding_the_driver_at_an_offset_is_read_correctly() {
         .unwrap();
     assert_eq!(seen, late);
 }
+
+#[test]
+fn a_batch_whose_iterator_panics_spawns_nothing_and_keeps_the_world() {
+    let mut w = World::new();
+    let kept = w.spawn_batch((0..3).map(|i| (Pos(i as f32), Vel(0.0))));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        w.spawn_batch((0..5).map(|i| {
+            assert!(i < 2, "bundle source failed");
+            (Pos(9.0), Vel(9.0))
+        }))
+    }));
+    assert!(outcome.is_err());
+    assert_eq!(w.len(), 3);
+    assert_eq!(w.query::<(&Pos, &Vel)>().count(), Ok(3));
+    let positions: Vec<f32> = kept
+        .iter()
+        .map(|&e| w.get_mut::<Pos>(e).unwrap().0)
+        .collect();
+    assert_eq!(positions, [0.0, 1.0, 2.0]);
+    // The pools are consistent afterwards: the next batch lines up after the kept entities.
+    let next = w.spawn_batch([(Pos(7.0), Vel(7.0))]);
+    assert_eq!(w.get_mut::<Pos>(next[0]), Some(&mut Pos(7.0)));
+    assert_eq!(w.query::<(&Pos, &Vel)>().count(), Ok(4));
+}

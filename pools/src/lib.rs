@@ -20,7 +20,7 @@ pub mod error;
 pub mod model;
 pub mod pattern;
 
-pub use component::{ComponentPool, ComponentSlicesMut};
+pub use component::{Batch, ComponentPool, ComponentSlicesMut};
 pub use error::PoolError;
 pub use model::ModelPool;
 pub use pattern::{ConcurrentCell, CopyOnWrite, Locked};

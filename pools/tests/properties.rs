@@ -13,9 +13,34 @@ fn config() -> ProptestConfig {
     }
 }
 
+/// What `insert` must do, applied to the reference: entity index -> (owner, value).
+fn reference_insert(
+    reference: &mut HashMap<EntityId, (Entity, u32)>,
+    e: Entity,
+    v: u32,
+) -> Result<Option<u32>, PoolError> {
+    let expected = match reference.get(&e.id()) {
+        Some(&(owner, _)) if owner.generation() > e.generation() => Err(PoolError::StaleEntity {
+            entity: e,
+            occupant: owner,
+        }),
+        Some(&(owner, old)) if owner == e => Ok(Some(old)),
+        _ => Ok(None),
+    };
+    if expected.is_ok() {
+        reference.insert(e.id(), (e, v));
+    }
+    expected
+}
+
 #[derive(Debug, Clone)]
 enum ComponentOp {
     Insert(Entity, u32),
+    /// A batch: values pushed, then finished with their entities (duplicates, stale and
+    /// present entities included).
+    Batch(Vec<(Entity, u32)>),
+    /// A batch dropped before it is finished.
+    AbandonedBatch(Vec<u32>),
     Remove(Entity),
     Get(Entity),
     Clear,
@@ -31,6 +56,8 @@ fn entity() -> impl Strategy<Value = Entity> {
 fn component_op() -> impl Strategy<Value = ComponentOp> {
     prop_oneof![
         6 => (entity(), any::<u32>()).prop_map(|(e, v)| ComponentOp::Insert(e, v)),
+        2 => prop::collection::vec((entity(), any::<u32>()), 0..12).prop_map(ComponentOp::Batch),
+        1 => prop::collection::vec(any::<u32>(), 0..4).prop_map(ComponentOp::AbandonedBatch),
         3 => entity().prop_map(ComponentOp::Remove),
         3 => entity().prop_map(ComponentOp::Get),
         1 => Just(ComponentOp::Clear),
@@ -48,17 +75,24 @@ proptest! {
         for op in ops {
             match op {
                 ComponentOp::Insert(e, v) => {
-                    let expected = match reference.get(&e.id()) {
-                        Some(&(owner, _)) if owner.generation() > e.generation() => {
-                            Err(PoolError::StaleEntity { entity: e, occupant: owner })
-                        }
-                        Some(&(owner, old)) if owner == e => Ok(Some(old)),
-                        _ => Ok(None),
-                    };
-                    if expected.is_ok() {
-                        reference.insert(e.id(), (e, v));
-                    }
+                    let expected = reference_insert(&mut reference, e, v);
                     prop_assert_eq!(pool.insert(e, v), expected);
+                }
+                ComponentOp::Batch(pairs) => {
+                    let stale = pairs
+                        .iter()
+                        .filter(|&&(e, v)| reference_insert(&mut reference, e, v).is_err())
+                        .count();
+                    let mut batch = pool.batch();
+                    batch.reserve(pairs.len());
+                    pairs.iter().for_each(|&(_, v)| batch.push(v));
+                    prop_assert_eq!(batch.len(), pairs.len());
+                    let entities: Vec<Entity> = pairs.iter().map(|&(e, _)| e).collect();
+                    prop_assert_eq!(batch.finish(&entities), stale);
+                }
+                ComponentOp::AbandonedBatch(values) => {
+                    let mut batch = pool.batch();
+                    values.into_iter().for_each(|v| batch.push(v));
                 }
                 ComponentOp::Remove(e) => {
                     let expected = match reference.get(&e.id()) {

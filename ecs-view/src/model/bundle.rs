@@ -37,7 +37,6 @@ macro_rules! bundle {
                 $( world.register::<$T>(); )+
                 let (lower, _) = bundles.size_hint();
                 let World { entities, pools, .. } = world;
-                entities.reserve(lower);
                 // Distinct types have distinct ids (a duplicate would hash alike and is
                 // refused here rather than aliased).
                 let ids = [$($T::ID),+];
@@ -47,22 +46,31 @@ macro_rules! bundle {
                 );
                 let [$($v),+] = pools.get_disjoint_mut([$(&$T::ID),+]).map(|cell| cell.expect("registered above"));
                 $(
-                    let $v = &mut $v.get_mut().as_any_mut().downcast_mut::<super::storage::TypedPool<$T>>()
-                        .expect("pool registered under T::ID holds T").pool;
+                    let mut $v = $v.get_mut().as_any_mut().downcast_mut::<super::storage::TypedPool<$T>>()
+                        .expect("pool registered under T::ID holds T").pool.batch();
                     $v.reserve(lower);
                 )+
-                let mut spawned = Vec::with_capacity(lower);
+                // Values first, row by row (the iterator yields whole bundles); the entities
+                // are allocated once their number is known. If the iterator panics, the
+                // batches drop what they hold and no entity was spawned.
                 for bundle in bundles {
-                    let entity = entities.spawn();
                     #[allow(non_snake_case, reason = "tuple fields named after their types")]
                     let ($($T,)+) = bundle;
-                    $( let _ = $v.insert(entity, $T); )+
-                    spawned.push(entity);
+                    $( $v.push($T); )+
                 }
+                let count = bundle!(@first $($v)+).len();
+                let mut spawned = Vec::new();
+                entities.spawn_many(count, &mut spawned);
+                $(
+                    // Just spawned, so in no pool: every pair takes the append path.
+                    let stale = $v.finish(&spawned);
+                    debug_assert_eq!(stale, 0, "a new entity is stale nowhere");
+                )+
                 spawned
             }
         }
     };
+    (@first $first:ident $($rest:ident)*) => { $first };
 }
 
 bundle!(A a);

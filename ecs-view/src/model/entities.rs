@@ -36,6 +36,32 @@ impl Entities {
         Entity::new(EntityId(index), Generation(0))
     }
 
+    /// Spawns `count` entities, appending them to `out`: reused indices first (as
+    /// [`Self::spawn`] would pop them), then fresh ones in one extension of the slot list.
+    pub fn spawn_many(&mut self, count: usize, out: &mut Vec<Entity>) {
+        out.reserve(count);
+        let reused = count.min(self.free.len());
+        let from = self.free.len() - reused;
+        for index in self.free.drain(from..).rev() {
+            let slot = &mut self.slots[index as usize];
+            slot.alive = true;
+            out.push(Entity::new(EntityId(index), Generation(slot.generation)));
+        }
+        let first = self.slots.len();
+        let end = first + (count - reused);
+        assert!(u32::try_from(end).is_ok(), "fewer than 2^32 entities");
+        self.slots.resize(
+            end,
+            Slot {
+                generation: 0,
+                alive: true,
+            },
+        );
+        // In range: `end` fits in a u32, checked above.
+        out.extend((first..end).map(|i| Entity::new(EntityId(i as u32), Generation(0))));
+        self.alive += count;
+    }
+
     /// Makes room for `additional` more entities without reallocating.
     pub fn reserve(&mut self, additional: usize) {
         self.slots
@@ -112,6 +138,23 @@ impl Entities {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spawn_many_is_spawn_repeated() {
+        let (mut one, mut many) = (Entities::default(), Entities::default());
+        for e in [&mut one, &mut many] {
+            let spawned: Vec<Entity> = (0..6).map(|_| e.spawn()).collect();
+            for &s in &spawned[1..4] {
+                e.despawn(s);
+            }
+        }
+        let singles: Vec<Entity> = (0..5).map(|_| one.spawn()).collect();
+        let mut batch = vec![Entity::new(EntityId(99), Generation(0))];
+        many.spawn_many(5, &mut batch);
+        assert_eq!(batch[1..], singles[..]);
+        assert_eq!(one, many);
+        assert!(many.validate().is_ok());
+    }
 
     #[test]
     fn despawned_entity_is_never_alive_again_and_its_index_is_reused() {

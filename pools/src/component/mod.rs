@@ -11,8 +11,10 @@
 //! sparse slot is `EMPTY`. A lookup checks the whole `Entity` (index and generation) stored at
 //! `entities[d]`, so a stale entity finds nothing, never another entity's component.
 
+mod batch;
 mod pool;
 mod sparse;
 
+pub use batch::Batch;
 pub use pool::{ComponentPool, ComponentSlicesMut, Iter, IterMut};
 pub use sparse::PAGE_SIZE;

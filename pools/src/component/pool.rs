@@ -24,11 +24,11 @@ use playground_kernel::Entity;
 /// ```
 #[derive(Debug, Clone)]
 pub struct ComponentPool<T> {
-    sparse: SparseIndex,
-    entities: Vec<Entity>,
-    data: Vec<T>,
+    pub(super) sparse: SparseIndex,
+    pub(super) entities: Vec<Entity>,
+    pub(super) data: Vec<T>,
     /// Changes whenever the dense entity order changes (see [`Self::layout_version`]).
-    layout: u64,
+    pub(super) layout: u64,
 }
 
 impl<T> Default for ComponentPool<T> {
@@ -162,13 +162,15 @@ impl<T> ComponentPool<T> {
 
     /// Removes and returns `entity`'s component; `None` (and no change) if it has none or the
     /// entity is stale. The last component moves into the hole.
+    #[inline]
     pub fn remove(&mut self, entity: Entity) -> Option<T> {
         let d = self.position(entity)?;
         self.sparse.clear_slot(entity.index());
         let last = self.entities.len() - 1;
         if d != last {
+            // `moved` is in the pool, so its page exists.
             let moved = self.entities[last];
-            self.sparse.set(moved.index(), d as u32);
+            self.sparse.set_existing(moved.index(), d as u32);
         }
         self.entities.swap_remove(d);
         self.layout += 1;

@@ -47,16 +47,54 @@ impl SparseIndex {
         &mut page[index & PAGE_MASK]
     }
 
-    /// Sets the dense position of `index`, allocating its page if needed.
-    pub(crate) fn set(&mut self, index: usize, dense: u32) {
-        *self.slot_mut(index) = dense;
+    /// Maps `entities[i]` to dense position `first + i` for each `i`, page by page (one page
+    /// walk per run of entities sharing a page, not one per entity). Stops at the first entity
+    /// whose slot already holds a position below `first + i` (an occupant of that index: one
+    /// present before, or an earlier entity of this slice) and returns its position in the
+    /// slice, with the slots before it written and its own untouched.
+    ///
+    /// The caller guarantees `first + entities.len()` fits below `EMPTY`.
+    pub(crate) fn assign(
+        &mut self,
+        entities: &[playground_kernel::Entity],
+        first: usize,
+    ) -> Result<(), usize> {
+        let mut i = 0;
+        while let Some(entity) = entities.get(i) {
+            let page_no = entity.index() >> PAGE_SHIFT;
+            if page_no >= self.pages.len() {
+                self.pages.resize_with(page_no + 1, || None);
+            }
+            let page = self.pages[page_no].get_or_insert_with(|| Box::new([EMPTY; PAGE_SIZE]));
+            for entity in &entities[i..] {
+                if entity.index() >> PAGE_SHIFT != page_no {
+                    break;
+                }
+                let slot = &mut page[entity.index() & PAGE_MASK];
+                if (*slot as usize) < first + i {
+                    return Err(i);
+                }
+                // In range: the caller checked `first + len` fits below `EMPTY`.
+                *slot = (first + i) as u32;
+                i += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets the slot of `index` if its page exists (the caller knows it does: the index is
+    /// in the pool); no allocation path, so it inlines into `remove`.
+    #[inline(always)]
+    pub(crate) fn set_existing(&mut self, index: usize, dense: u32) {
+        if let Some(Some(page)) = self.pages.get_mut(index >> PAGE_SHIFT) {
+            page[index & PAGE_MASK] = dense;
+        }
     }
 
     /// Marks `index` empty. Pages are kept: an index range used once tends to be used again.
+    #[inline(always)]
     pub(crate) fn clear_slot(&mut self, index: usize) {
-        if let Some(Some(page)) = self.pages.get_mut(index >> PAGE_SHIFT) {
-            page[index & PAGE_MASK] = EMPTY;
-        }
+        self.set_existing(index, EMPTY);
     }
 
     /// Forgets every mapping, keeping allocated pages.
@@ -80,8 +118,10 @@ mod tests {
     #[test]
     fn far_index_allocates_one_page() {
         let mut s = SparseIndex::default();
-        s.set(1_000_000, 7);
-        assert_eq!(s.get(1_000_000), 7);
+        *s.slot_mut(1_000_000) = 7;
+        s.set_existing(1_000_000, 8);
+        s.set_existing(5, 9);
+        assert_eq!(s.get(1_000_000), 8);
         assert_eq!(s.get(999_999), EMPTY);
         assert_eq!(s.get(5), EMPTY);
         assert_eq!(s.pages.iter().flatten().count(), 1);
