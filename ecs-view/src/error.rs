@@ -33,6 +33,21 @@ pub enum EcsError {
         /// The component.
         name: &'static str,
     },
+    /// Bytes given for one component (dynamic access by id) that are not exactly one encoded
+    /// value of its type.
+    #[error("bytes for component {name} do not decode: {reason}")]
+    BadComponentBytes {
+        /// The component.
+        name: &'static str,
+        /// What the decoder said.
+        reason: String,
+    },
+    /// A query id this world has not registered.
+    #[error("unknown query {id}")]
+    UnknownQuery {
+        /// The id presented.
+        id: crate::model::QueryId,
+    },
     /// A systems graph with a dependency cycle; the path names it (`a -> b -> a`).
     #[error("dependency cycle: {path}")]
     Cycle {

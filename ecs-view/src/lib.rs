@@ -30,10 +30,10 @@ pub mod fingerprint {
 pub use error::EcsError;
 pub use model::{
     Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Position, Query, QueryData,
-    QueryParam, SystemDesc, SystemId, Velocity, World, WorldStats, Writer,
+    QueryFilter, QueryId, QueryParam, SystemDesc, SystemId, Velocity, World, WorldStats, Writer,
 };
 pub use model::{Event, EventId, EventQueue, Handler, Phase, Priority, Schedule, SubscriptionId};
 pub use view::{
-    ComponentView, EcsCore, EcsModule, EcsView, EntityView, EventView, MotionView, StorageView,
-    SystemView, WorldView,
+    ComponentView, EcsCore, EcsModule, EcsView, EntityView, EventView, MotionView, QueryView,
+    StorageView, SystemView, WorldView,
 };

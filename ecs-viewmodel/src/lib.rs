@@ -8,16 +8,18 @@
 pub mod events;
 pub mod module;
 pub mod motion;
+pub mod queries;
 pub mod schedule;
 pub mod snapshot;
 
 use playground_ecs_view::fingerprint::API_VERSION;
 use playground_ecs_view::{
     ComponentInfo, ComponentView, EcsError, EcsView, Entity, EntityView, Event, EventId, EventView,
-    Handler, Phase, Schedule, StorageView, SubscriptionId, SystemView, World, WorldStats,
-    WorldView,
+    Handler, Phase, QueryFilter, QueryId, QueryView, Schedule, StorageView, SubscriptionId,
+    SystemView, World, WorldStats, WorldView,
 };
 use playground_kernel::{ComponentId, StateError, View, ViewId, ViewModelTrait};
+use std::sync::Arc;
 
 /// The ECS implementation, hosting one world for hosts that want the module to own it.
 #[derive(Default)]
@@ -58,6 +60,23 @@ impl EntityView for EcsViewModel {
 }
 
 impl ComponentView for EcsViewModel {
+    fn get(
+        &self,
+        world: &World,
+        entity: Entity,
+        id: ComponentId,
+    ) -> Result<Option<Vec<u8>>, EcsError> {
+        world.get_encoded(entity, id)
+    }
+    fn insert(
+        &self,
+        world: &mut World,
+        entity: Entity,
+        id: ComponentId,
+        bytes: &[u8],
+    ) -> Result<bool, EcsError> {
+        world.insert_encoded(entity, id, bytes)
+    }
     fn has(&self, world: &World, entity: Entity, id: ComponentId) -> bool {
         world.has_id(entity, id)
     }
@@ -66,6 +85,18 @@ impl ComponentView for EcsViewModel {
     }
     fn component_types(&self, world: &World, entity: Entity) -> Vec<ComponentInfo> {
         world.component_types(entity)
+    }
+}
+
+impl QueryView for EcsViewModel {
+    fn register(&self, world: &mut World, filter: QueryFilter) -> QueryId {
+        queries::register(world, filter)
+    }
+    fn unregister(&self, world: &mut World, id: QueryId) -> bool {
+        world.queries_mut().unregister(id)
+    }
+    fn run(&self, world: &World, id: QueryId) -> Result<Arc<[Entity]>, EcsError> {
+        queries::run(world, id)
     }
 }
 

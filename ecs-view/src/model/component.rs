@@ -41,3 +41,5 @@ impl ComponentInfo {
         }
     }
 }
+
+playground_kernel::model!(ComponentInfo = "playground.ecs.Component");

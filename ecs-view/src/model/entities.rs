@@ -135,6 +135,8 @@ impl Entities {
     }
 }
 
+playground_kernel::model!(Entities = "playground.ecs.Entities");
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,3 +69,7 @@ pub struct EventQueue {
     /// Next subscription id.
     pub next_subscription: u64,
 }
+
+playground_kernel::model!(Event = "playground.ecs.Event");
+playground_kernel::model!(Subscription = "playground.ecs.Subscription");
+playground_kernel::model!(EventQueue = "playground.ecs.EventQueue");

@@ -13,6 +13,7 @@ mod entities;
 mod event;
 mod motion;
 mod query;
+mod query_filter;
 mod schedule;
 mod storage;
 mod system;
@@ -27,6 +28,7 @@ pub use event::{
 pub use motion::{Position, Velocity};
 pub use playground_kernel::{Entity, EntityId, Generation};
 pub use query::{Query, QueryData, QueryParam};
+pub use query_filter::{CachedAnswer, Queries, QueryFilter, QueryId, QueryKey, RegisteredQuery};
 pub use schedule::{Schedule, SystemFn};
 pub use storage::ErasedPool;
 pub use system::{SystemDesc, SystemId};

@@ -25,3 +25,5 @@ crate::component!(
     Position = "playground.ecs.Position",
     Velocity = "playground.ecs.Velocity",
 );
+playground_kernel::model!(Position = "playground.ecs.Position");
+playground_kernel::model!(Velocity = "playground.ecs.Velocity");

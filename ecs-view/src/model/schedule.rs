@@ -50,3 +50,5 @@ impl Schedule {
         self.systems.is_empty()
     }
 }
+
+playground_kernel::model!(Schedule = "playground.ecs.Schedule");

@@ -16,6 +16,8 @@ use std::any::Any;
 struct Codec<T> {
     encode: fn(&[T]) -> Result<Vec<u8>, postcard::Error>,
     decode: fn(&[u8]) -> Result<Vec<T>, postcard::Error>,
+    encode_one: fn(&T) -> Result<Vec<u8>, postcard::Error>,
+    decode_one: fn(&[u8]) -> Result<T, postcard::Error>,
 }
 
 impl<T: Serialize + DeserializeOwned> Codec<T> {
@@ -23,6 +25,13 @@ impl<T: Serialize + DeserializeOwned> Codec<T> {
         Self {
             encode: |values| postcard::to_allocvec(values),
             decode: |bytes| postcard::from_bytes(bytes),
+            encode_one: |value| postcard::to_allocvec(value),
+            // One value and nothing after it: trailing bytes mean the caller sent something
+            // else than one encoded component.
+            decode_one: |bytes| match postcard::take_from_bytes(bytes)? {
+                (value, []) => Ok(value),
+                _ => Err(postcard::Error::DeserializeBadEncoding),
+            },
         }
     }
 }
@@ -64,6 +73,8 @@ pub trait ErasedPool: Send + Sync {
     }
     /// Whether `entity` has one.
     fn contains(&self, entity: Entity) -> bool;
+    /// The entities with one, in dense order.
+    fn entities(&self) -> &[Entity];
     /// Drops `entity`'s component; `false` if it had none.
     fn remove(&mut self, entity: Entity) -> bool;
     /// Drops every component.
@@ -74,6 +85,15 @@ pub trait ErasedPool: Send + Sync {
     fn is_persistent(&self) -> bool;
     /// `entity`'s component as `&dyn Any`, for tools and scripts.
     fn get_any(&self, entity: Entity) -> Option<&dyn Any>;
+    /// The pool's layout version (see `ComponentPool::layout_version`).
+    fn layout_version(&self) -> u64;
+    /// `entity`'s component encoded with the pool's codec (as a snapshot stores it);
+    /// `Ok(None)` if it has none.
+    fn encode_one(&self, entity: Entity) -> Result<Option<Vec<u8>>, EcsError>;
+    /// Decodes one component and gives it to `entity` (which the caller checked is alive),
+    /// replacing any it had: `Ok(true)` if it replaced one. Bytes that are not exactly one
+    /// encoded component are refused with the pool unchanged.
+    fn insert_encoded(&mut self, entity: Entity, bytes: &[u8]) -> Result<bool, EcsError>;
     /// Entities (dense order) and the encoded components.
     fn save(&self) -> Result<(Vec<Entity>, Vec<u8>), EcsError>;
     /// A new, empty pool of the same type and codec.
@@ -96,6 +116,9 @@ impl<T: Component> ErasedPool for TypedPool<T> {
     fn contains(&self, entity: Entity) -> bool {
         self.pool.contains(entity)
     }
+    fn entities(&self) -> &[Entity] {
+        self.pool.entities()
+    }
     fn remove(&mut self, entity: Entity) -> bool {
         self.pool.remove(entity).is_some()
     }
@@ -110,6 +133,38 @@ impl<T: Component> ErasedPool for TypedPool<T> {
     }
     fn get_any(&self, entity: Entity) -> Option<&dyn Any> {
         self.pool.get(entity).map(|c| c as &dyn Any)
+    }
+    fn layout_version(&self) -> u64 {
+        self.pool.layout_version()
+    }
+    fn encode_one(&self, entity: Entity) -> Result<Option<Vec<u8>>, EcsError> {
+        let codec = self
+            .codec
+            .as_ref()
+            .ok_or(EcsError::NotPersistent { name: T::NAME })?;
+        self.pool
+            .get(entity)
+            .map(|value| {
+                (codec.encode_one)(value).map_err(|e| EcsError::BadComponentBytes {
+                    name: T::NAME,
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()
+    }
+    fn insert_encoded(&mut self, entity: Entity, bytes: &[u8]) -> Result<bool, EcsError> {
+        let codec = self
+            .codec
+            .as_ref()
+            .ok_or(EcsError::NotPersistent { name: T::NAME })?;
+        let value = (codec.decode_one)(bytes).map_err(|e| EcsError::BadComponentBytes {
+            name: T::NAME,
+            reason: e.to_string(),
+        })?;
+        match self.pool.insert(entity, value) {
+            Ok(replaced) => Ok(replaced.is_some()),
+            Err(_) => Err(EcsError::StaleEntity { entity }),
+        }
     }
     fn save(&self) -> Result<(Vec<Entity>, Vec<u8>), EcsError> {
         let codec = self

@@ -68,3 +68,5 @@ impl SystemDesc {
             || other.writes.iter().any(|id| touches(self, id))
     }
 }
+
+playground_kernel::model!(SystemDesc = "playground.ecs.System");

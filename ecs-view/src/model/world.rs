@@ -3,6 +3,7 @@
 use super::alignment::AlignmentCache;
 use super::component::{Component, ComponentInfo};
 use super::entities::Entities;
+use super::query_filter::{Queries, QueryFilter, QueryKey};
 use super::storage::{ErasedPool, TypedPool};
 use crate::error::EcsError;
 use playground_kernel::sync::{
@@ -74,6 +75,13 @@ pub struct World {
     pub(crate) pools: IdMap<ComponentId, PoolCell>,
     resources: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
     pub(crate) alignment: AlignmentCache,
+    queries: Queries,
+    /// Bumped by every change to the set of live entities (what a query with no `with`
+    /// depends on beyond pool layouts).
+    entity_changes: u64,
+    /// Bumped whenever pool objects are replaced, whose fresh layout versions could repeat
+    /// numbers an old pool had.
+    pools_epoch: u64,
 }
 
 playground_kernel::model!(World = "playground.ecs.World");
@@ -92,6 +100,13 @@ fn typed_mut<T: Component>(pool: &mut dyn ErasedPool) -> &mut ComponentPool<T> {
         .downcast_mut::<TypedPool<T>>()
         .expect("pool registered under T::ID holds T")
         .pool
+}
+
+fn unknown(id: ComponentId) -> EcsError {
+    EcsError::UnknownComponent {
+        id,
+        name: "not registered in this world".into(),
+    }
 }
 
 impl World {
@@ -120,6 +135,7 @@ impl World {
             next.pool = std::mem::take(typed_mut::<T>(&mut **pool));
             *pool = Box::new(next);
             self.alignment.clear();
+            self.pools_epoch += 1;
         }
     }
 
@@ -132,6 +148,7 @@ impl World {
 
     /// Spawns an entity with a bundle of components (a tuple, or `()` for none).
     pub fn spawn<B: super::bundle::Bundle>(&mut self, bundle: B) -> Entity {
+        self.entity_changes += 1;
         let entity = self.entities.spawn();
         bundle.insert_into(self, entity);
         entity
@@ -142,6 +159,7 @@ impl World {
         &mut self,
         bundles: impl IntoIterator<Item = B>,
     ) -> Vec<Entity> {
+        self.entity_changes += 1;
         B::spawn_batch(self, bundles.into_iter())
     }
 
@@ -150,6 +168,7 @@ impl World {
         if !self.entities.despawn(entity) {
             return Err(EcsError::StaleEntity { entity });
         }
+        self.entity_changes += 1;
         for cell in self.pools.values_mut() {
             cell.get_mut().remove(entity);
         }
@@ -265,6 +284,40 @@ impl World {
         RwLockReadGuard::try_map(guard, |pool| pool.get_any(entity)).ok()
     }
 
+    /// `entity`'s component of type `id`, encoded with the type's codec (the bytes a snapshot
+    /// holds for it): dynamic read access for scripts and tools. `Ok(None)` if it has none.
+    pub fn get_encoded(
+        &self,
+        entity: Entity,
+        id: ComponentId,
+    ) -> Result<Option<Vec<u8>>, EcsError> {
+        if !self.entities.is_alive(entity) {
+            return Err(EcsError::StaleEntity { entity });
+        }
+        let cell = self.pools.get(&id).ok_or_else(|| unknown(id))?;
+        let pool = cell.try_read().ok_or(EcsError::BorrowConflict {
+            name: "the component read by id",
+            held: "mutably",
+        })?;
+        pool.encode_one(entity)
+    }
+
+    /// Gives `entity` the component of type `id` decoded from `bytes` (as
+    /// [`Self::get_encoded`] returns them), replacing any it had: `Ok(true)` if it replaced
+    /// one. Bytes that are not one encoded value of the type are refused, the world unchanged.
+    pub fn insert_encoded(
+        &mut self,
+        entity: Entity,
+        id: ComponentId,
+        bytes: &[u8],
+    ) -> Result<bool, EcsError> {
+        if !self.entities.is_alive(entity) {
+            return Err(EcsError::StaleEntity { entity });
+        }
+        let cell = self.pools.get_mut(&id).ok_or_else(|| unknown(id))?;
+        cell.get_mut().insert_encoded(entity, bytes)
+    }
+
     /// The component types `entity` has, sorted by name.
     pub fn component_types(&self, entity: Entity) -> Vec<ComponentInfo> {
         let mut types: Vec<ComponentInfo> = self
@@ -325,6 +378,7 @@ impl World {
 
     /// Drops every entity and component, keeping registrations and resources.
     pub fn clear(&mut self) {
+        self.entity_changes += 1;
         self.entities = Entities::default();
         for cell in self.pools.values_mut() {
             cell.get_mut().clear();
@@ -350,6 +404,41 @@ impl World {
             components,
             heap_bytes,
         }
+    }
+
+    /// The queries registered here (see [`QueryFilter`]).
+    pub fn queries(&self) -> &Queries {
+        &self.queries
+    }
+
+    /// The queries registered here, to register or forget one.
+    pub fn queries_mut(&mut self) -> &mut Queries {
+        &mut self.queries
+    }
+
+    /// What `filter`'s answer depends on, as of now: read under each named pool's lock, so a
+    /// pool mutably borrowed (a system writing it) is [`EcsError::BorrowConflict`].
+    pub fn query_key(&self, filter: &QueryFilter) -> Result<QueryKey, EcsError> {
+        let pools = filter
+            .with
+            .iter()
+            .chain(&filter.without)
+            .map(|id| match self.pools.get(id) {
+                None => Ok(None),
+                Some(cell) => cell
+                    .try_read()
+                    .map(|pool| Some(pool.layout_version()))
+                    .ok_or(EcsError::BorrowConflict {
+                        name: "a queried component",
+                        held: "mutably",
+                    }),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(QueryKey {
+            entities: filter.with.is_empty().then_some(self.entity_changes),
+            pools_epoch: self.pools_epoch,
+            pools,
+        })
     }
 
     /// Stores a resource (one value per type, not attached to an entity).
@@ -389,6 +478,22 @@ impl World {
             .collect()
     }
 
+    /// Shared access to the pool of component type `id`, type-erased: `Ok(None)` if `id` was
+    /// never registered, [`EcsError::BorrowConflict`] if the pool is mutably borrowed.
+    pub fn try_erased_pool(
+        &self,
+        id: ComponentId,
+    ) -> Result<Option<MappedRwLockReadGuard<'_, dyn ErasedPool>>, EcsError> {
+        let Some(cell) = self.pools.get(&id) else {
+            return Ok(None);
+        };
+        let guard = cell.try_read().ok_or(EcsError::BorrowConflict {
+            name: "a component read by id",
+            held: "mutably",
+        })?;
+        Ok(Some(RwLockReadGuard::map(guard, |pool| &**pool)))
+    }
+
     /// The type-erased pool of component `id`, mutably (restore fills pools through it).
     pub fn erased_pool_mut(&mut self, id: ComponentId) -> Option<&mut (dyn ErasedPool + 'static)> {
         Some(&mut **self.pools.get_mut(&id)?.get_mut())
@@ -405,8 +510,7 @@ impl World {
         World {
             entities: Entities::default(),
             pools,
-            resources: HashMap::new(),
-            alignment: AlignmentCache::default(),
+            ..World::default()
         }
     }
 
@@ -416,6 +520,8 @@ impl World {
         self.entities = other.entities;
         self.pools = other.pools;
         self.alignment.clear();
+        self.entity_changes += 1;
+        self.pools_epoch += 1;
     }
 
     /// Sets the entity allocator (for snapshot restore into an empty world). Refuses one whose
@@ -423,6 +529,7 @@ impl World {
     pub fn set_allocator(&mut self, entities: Entities) -> Result<(), String> {
         entities.validate()?;
         self.entities = entities;
+        self.entity_changes += 1;
         Ok(())
     }
 }

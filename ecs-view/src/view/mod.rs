@@ -9,10 +9,11 @@ pub use module::{EcsCore, EcsModule};
 use crate::error::EcsError;
 use crate::fingerprint::API_VERSION;
 use crate::model::{
-    ComponentInfo, Event, EventId, Handler, Phase, Position, Schedule, SubscriptionId, World,
-    WorldStats,
+    ComponentInfo, Entities, Event, EventId, EventQueue, Handler, Phase, Position, QueryFilter,
+    QueryId, Schedule, Subscription, SubscriptionId, SystemDesc, Velocity, World, WorldStats,
 };
 use playground_kernel::{ComponentId, Entity, ModelTypeInfo, View};
+use std::sync::Arc;
 
 /// Entities: spawn, despawn, liveness.
 pub trait EntityView: Send + Sync {
@@ -26,14 +27,45 @@ pub trait EntityView: Send + Sync {
     fn exists(&self, world: &World, entity: Entity) -> bool;
 }
 
-/// Components by id, for scripts and tools.
+/// Components by id, for scripts and tools. Values cross as bytes in the component type's
+/// codec (postcard, as snapshots hold them), so only persistent types can be read or written.
 pub trait ComponentView: Send + Sync {
+    /// `entity`'s component `id`, encoded; `Ok(None)` if it has none.
+    fn get(
+        &self,
+        world: &World,
+        entity: Entity,
+        id: ComponentId,
+    ) -> Result<Option<Vec<u8>>, EcsError>;
+    /// Gives `entity` component `id` decoded from `bytes`, replacing any it had: `Ok(true)` if
+    /// it replaced one. Undecodable bytes, an unknown type or a stale entity are refused with
+    /// the world unchanged.
+    fn insert(
+        &self,
+        world: &mut World,
+        entity: Entity,
+        id: ComponentId,
+        bytes: &[u8],
+    ) -> Result<bool, EcsError>;
     /// Whether `entity` has component `id`.
     fn has(&self, world: &World, entity: Entity, id: ComponentId) -> bool;
     /// Removes `entity`'s component `id`.
     fn remove(&self, world: &mut World, entity: Entity, id: ComponentId) -> Result<bool, EcsError>;
     /// The component types `entity` has.
     fn component_types(&self, world: &World, entity: Entity) -> Vec<ComponentInfo>;
+}
+
+/// Queries by component id: registered once, run as often as wanted, answered from a cache
+/// while nothing they depend on has changed.
+pub trait QueryView: Send + Sync {
+    /// Registers `filter` in `world`; the same filter (in any order) gets the same id.
+    fn register(&self, world: &mut World, filter: QueryFilter) -> QueryId;
+    /// Forgets a query; `false` if it was not registered.
+    fn unregister(&self, world: &mut World, id: QueryId) -> bool;
+    /// The entities matching query `id`, in the dense order of its smallest `with` pool (or
+    /// index order with no `with`). While the entity set and every pool the filter names keep
+    /// their layout, the cached answer is returned (the same `Arc`) without recomputation.
+    fn run(&self, world: &World, id: QueryId) -> Result<Arc<[Entity]>, EcsError>;
 }
 
 /// Snapshots: the whole world to bytes and back.
@@ -112,6 +144,7 @@ macro_rules! view_ids {
 view_ids!(
     EntityView = "playground.ecs.EntityView",
     ComponentView = "playground.ecs.ComponentView",
+    QueryView = "playground.ecs.QueryView",
     StorageView = "playground.ecs.StorageView",
     WorldView = "playground.ecs.WorldView",
     SystemView = "playground.ecs.SystemView",
@@ -122,14 +155,50 @@ view_ids!(
 
 /// The whole ECS API in one object: what a system module exports.
 pub trait EcsView:
-    EntityView + ComponentView + StorageView + WorldView + SystemView + EventView
+    EntityView + ComponentView + QueryView + StorageView + WorldView + SystemView + EventView
 {
 }
 
-impl<T: EntityView + ComponentView + StorageView + WorldView + SystemView + EventView> EcsView
-    for T
+impl<T: EntityView + ComponentView + QueryView + StorageView + WorldView + SystemView + EventView>
+    EcsView for T
 {
 }
 
 /// The model types this core module defines, for hosts creating pools ahead of instances.
-pub const MODEL_TYPES: &[ModelTypeInfo] = &[ModelTypeInfo::of::<World>()];
+pub const MODEL_TYPES: &[ModelTypeInfo] = &[
+    ModelTypeInfo::of::<Entity>(),
+    ModelTypeInfo::of::<Entities>(),
+    ModelTypeInfo::of::<ComponentInfo>(),
+    ModelTypeInfo::of::<Event>(),
+    ModelTypeInfo::of::<Subscription>(),
+    ModelTypeInfo::of::<EventQueue>(),
+    ModelTypeInfo::of::<QueryFilter>(),
+    ModelTypeInfo::of::<SystemDesc>(),
+    ModelTypeInfo::of::<Schedule>(),
+    ModelTypeInfo::of::<Position>(),
+    ModelTypeInfo::of::<Velocity>(),
+    ModelTypeInfo::of::<World>(),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn model_types_are_distinct_and_named_under_playground() {
+        let ids: HashSet<_> = MODEL_TYPES.iter().map(|m| m.model_type).collect();
+        assert_eq!(
+            ids.len(),
+            MODEL_TYPES.len(),
+            "no two model types share an id"
+        );
+        for info in MODEL_TYPES {
+            assert!(info.name.starts_with("playground."), "{}", info.name);
+            assert_eq!(
+                info.model_type,
+                playground_kernel::ModelType::from_name(info.name)
+            );
+        }
+    }
+}

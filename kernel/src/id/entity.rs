@@ -59,6 +59,8 @@ impl Entity {
     }
 }
 
+crate::model!(Entity = "playground.kernel.Entity");
+
 impl fmt::Debug for Entity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Entity({}v{})", self.id().0, self.generation().0)

@@ -14,7 +14,16 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 /// assert_eq!(playground_kernel::fnv1a_64(""), 0xcbf2_9ce4_8422_2325);
 /// ```
 pub const fn fnv1a_64(name: &str) -> u64 {
-    let bytes = name.as_bytes();
+    fnv1a_64_bytes(name.as_bytes())
+}
+
+/// FNV-1a, 64-bit, over `bytes`: [`fnv1a_64`] for ids derived from other ids rather than from
+/// a name (a query's id from its component ids).
+///
+/// ```
+/// assert_eq!(playground_kernel::fnv1a_64_bytes(b"a"), playground_kernel::fnv1a_64("a"));
+/// ```
+pub const fn fnv1a_64_bytes(bytes: &[u8]) -> u64 {
     let mut hash = FNV_OFFSET_BASIS;
     let mut i = 0;
     while i < bytes.len() {

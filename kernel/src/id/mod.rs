@@ -12,7 +12,7 @@ mod model_id;
 mod stable;
 
 pub use entity::{Entity, EntityId, Generation};
-pub use hash::fnv1a_64;
+pub use hash::{fnv1a_64, fnv1a_64_bytes};
 pub use id_map::{IdHasher, IdMap};
 pub use model_id::ModelId;
 pub use stable::{ComponentId, ModelType, ViewId};

@@ -1,0 +1,198 @@
+//! Queries by component id, for scripts, tools and hosts across the View boundary: a
+//! [`QueryFilter`] registered in a world under a [`QueryId`], its last answer cached there.
+//!
+//! The typed [`Query`](super::Query) is the hot path; this is the dynamic one, so its answer
+//! is a list of entities, and caching it is what makes running it every frame cheap: the
+//! answer is kept with the layout versions of every pool the filter names (and, for a filter
+//! with no `with`, the world's entity-set version), and served again while they are unchanged.
+
+use super::component::Component;
+use playground_kernel::sync::Mutex;
+use playground_kernel::{ComponentId, Entity, fnv1a_64_bytes};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Stable id of a registered query: the hash of its normalised filter, so registering the
+/// same filter twice (in any order) gives the same id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QueryId(pub u64);
+
+impl std::fmt::Display for QueryId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+/// Which entities a query matches: those with every `with` component and none of the
+/// `without` ones. With no `with`, every live entity is a candidate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct QueryFilter {
+    /// Required component types.
+    pub with: Vec<ComponentId>,
+    /// Excluded component types.
+    pub without: Vec<ComponentId>,
+}
+
+playground_kernel::model!(QueryFilter = "playground.ecs.Query");
+
+impl QueryFilter {
+    /// A filter matching every live entity.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Requires `T`.
+    pub fn with<T: Component>(self) -> Self {
+        self.with_id(T::ID)
+    }
+
+    /// Excludes `T`.
+    pub fn without<T: Component>(self) -> Self {
+        self.without_id(T::ID)
+    }
+
+    /// Requires the component type `id`.
+    pub fn with_id(mut self, id: ComponentId) -> Self {
+        self.with.push(id);
+        self
+    }
+
+    /// Excludes the component type `id`.
+    pub fn without_id(mut self, id: ComponentId) -> Self {
+        self.without.push(id);
+        self
+    }
+
+    /// The same filter with both lists sorted and free of duplicates.
+    pub fn normalized(mut self) -> Self {
+        for ids in [&mut self.with, &mut self.without] {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        self
+    }
+
+    /// Its id (of the normalised form).
+    pub fn id(&self) -> QueryId {
+        let normal = self.clone().normalized();
+        let mut bytes = Vec::with_capacity(8 * (normal.with.len() + normal.without.len()) + 8);
+        for (tag, ids) in [(b'+', &normal.with), (b'-', &normal.without)] {
+            bytes.push(tag);
+            for id in ids {
+                bytes.extend_from_slice(&id.to_bits().to_le_bytes());
+            }
+        }
+        QueryId(fnv1a_64_bytes(&bytes))
+    }
+
+    /// Whether a `with` type is also excluded (the query can match nothing).
+    pub fn is_contradictory(&self) -> bool {
+        self.with.iter().any(|id| self.without.contains(id))
+    }
+}
+
+/// What a query's answer depended on: the world's entity-set version (only for a filter with
+/// no `with`), the pool-replacement epoch, and each named pool's layout version (`None` for a
+/// type not registered yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryKey {
+    /// Entity-set version, when the answer depends on it.
+    pub entities: Option<u64>,
+    /// Bumped whenever the world replaces pool objects (restore, re-registration).
+    pub pools_epoch: u64,
+    /// Layout version per component id of the filter, `with` then `without`.
+    pub pools: Vec<Option<u64>>,
+}
+
+/// A query's last answer and what it depended on.
+#[derive(Debug, Clone)]
+pub struct CachedAnswer {
+    /// The state it was computed from.
+    pub key: QueryKey,
+    /// The matching entities.
+    pub entities: Arc<[Entity]>,
+}
+
+/// A registered query: its filter and its cached answer.
+#[derive(Debug)]
+pub struct RegisteredQuery {
+    filter: QueryFilter,
+    cache: Mutex<Option<CachedAnswer>>,
+}
+
+impl RegisteredQuery {
+    /// Its (normalised) filter.
+    pub fn filter(&self) -> &QueryFilter {
+        &self.filter
+    }
+
+    /// Its cache, locked for a run (runs of one query through `&World` on several threads
+    /// take turns; runs of different queries do not wait for each other).
+    pub fn cache(&self) -> &Mutex<Option<CachedAnswer>> {
+        &self.cache
+    }
+}
+
+/// The queries registered in one world.
+#[derive(Debug, Default)]
+pub struct Queries {
+    registered: HashMap<QueryId, RegisteredQuery>,
+}
+
+impl Queries {
+    /// Registers `filter` (normalised) and returns its id; registering it again keeps the
+    /// existing entry and its cache.
+    pub fn register(&mut self, filter: QueryFilter) -> QueryId {
+        let filter = filter.normalized();
+        let id = filter.id();
+        self.registered
+            .entry(id)
+            .or_insert_with(|| RegisteredQuery {
+                filter,
+                cache: Mutex::new(None),
+            });
+        id
+    }
+
+    /// Forgets a query; `false` if it was not registered.
+    pub fn unregister(&mut self, id: QueryId) -> bool {
+        self.registered.remove(&id).is_some()
+    }
+
+    /// A registered query.
+    pub fn get(&self, id: QueryId) -> Option<&RegisteredQuery> {
+        self.registered.get(&id)
+    }
+
+    /// Number of registered queries.
+    pub fn len(&self) -> usize {
+        self.registered.len()
+    }
+
+    /// Whether none is registered.
+    pub fn is_empty(&self) -> bool {
+        self.registered.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_ignores_order_and_duplicates_but_not_sides() {
+        let (a, b) = (ComponentId::from_bits(1), ComponentId::from_bits(2));
+        let f = QueryFilter::new().with_id(a).with_id(b).without_id(b);
+        let g = QueryFilter::new()
+            .with_id(b)
+            .with_id(a)
+            .with_id(a)
+            .without_id(b);
+        assert_eq!(f.id(), g.id());
+        let h = QueryFilter::new().with_id(a).without_id(b).without_id(b);
+        assert_ne!(f.id(), h.id());
+        let swapped = QueryFilter::new().with_id(b).without_id(a);
+        assert_ne!(h.id(), swapped.id());
+        assert!(f.is_contradictory() && !h.is_contradictory());
+    }
+}
