@@ -1,4 +1,4 @@
-//! Sequences of world operations (spawn, despawn, insert, remove, get) checked after every
+//! Sequences of world operations (spawn, batch spawn, despawn, insert, remove, get) checked after every
 //! step against a reference model: a `HashMap` from entity to its components.
 #![no_main]
 
@@ -21,7 +21,7 @@ fuzz_target!(|bytes: &[u8]| {
         let (code, arg) = (op[0], *op.get(1).unwrap_or(&0));
         let pick = |list: &[Entity]| (!list.is_empty()).then(|| list[arg as usize % list.len()]);
         let value = f32::from(arg);
-        match code % 6 {
+        match code % 7 {
             0 => {
                 let e = world.spawn((Position { x: value, y: 0.0 },));
                 assert!(!model.contains_key(&e), "spawn reused a live entity");
@@ -52,6 +52,25 @@ fuzz_target!(|bytes: &[u8]| {
                         Some(m) => assert_eq!(result.unwrap(), m.position.take()),
                         None => assert!(result.is_err(), "remove on a dead entity"),
                     }
+                }
+            }
+            5 => {
+                // A batch reuses despawned indices first, then appends fresh ones.
+                let n = usize::from(arg % 5);
+                let bundles = (0..n).map(|i| {
+                    let x = value + i as f32;
+                    (Position { x, y: 1.0 }, Velocity { x: -x, y: 0.0 })
+                });
+                let spawned = world.spawn_batch(bundles);
+                assert_eq!(spawned.len(), n);
+                for (i, &e) in spawned.iter().enumerate() {
+                    let x = value + i as f32;
+                    let m = Model {
+                        position: Some(Position { x, y: 1.0 }),
+                        velocity: Some(Velocity { x: -x, y: 0.0 }),
+                    };
+                    assert!(model.insert(e, m).is_none(), "batch reused a live entity");
+                    all.push(e);
                 }
             }
             4 => {
