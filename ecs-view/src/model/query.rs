@@ -10,7 +10,7 @@
 use super::component::Component;
 use super::world::{PoolMut, PoolRef, World};
 use crate::error::EcsError;
-use playground_kernel::sync::MappedRwLockReadGuard;
+use playground_kernel::sync::{MappedRwLockReadGuard, Mutex};
 use playground_kernel::{ComponentId, Entity};
 use playground_pools::ComponentPool;
 use std::marker::PhantomData;
@@ -494,14 +494,22 @@ impl<'w, Q: QueryData> Query<'w, Q> {
     }
 
     /// Like [`Self::for_each`], on every available core: an aligned query of required
-    /// parameters is split into one contiguous part per thread. Otherwise (filters, optional
-    /// parameters, unaligned pools, small queries) it runs on the calling thread.
+    /// parameters is cut into contiguous chunks that the calling thread and one scoped thread
+    /// per other core take from a shared queue until it is empty, so a core slowed by other
+    /// work takes fewer chunks instead of holding up the whole run. Otherwise (filters,
+    /// optional parameters, unaligned pools, small queries) it runs on the calling thread.
+    ///
+    /// Scoped threads rather than a global pool: a hot-reloadable module must not leave
+    /// threads running its code after it is unloaded.
     pub fn par_for_each<F>(self, f: F) -> Result<(), EcsError>
     where
         F: Fn(Q::Item<'_>) + Sync,
         for<'a> Q::Slices<'a>: Send,
     {
-        const MIN_PER_THREAD: usize = 64;
+        /// Fewest entities per chunk: below this, queue traffic outweighs the balance gained.
+        const MIN_PER_CHUNK: usize = 32;
+        /// Chunks per thread: enough for the queue to even out a preempted core.
+        const CHUNKS_PER_THREAD: usize = 8;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         if !self.with.is_empty() || !self.without.is_empty() || !Q::ALL_REQUIRED || threads == 1 {
             return self.for_each(f);
@@ -512,13 +520,15 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         let Some((driver, len)) = Q::driver(&pools) else {
             return Ok(());
         };
-        if len < 2 * MIN_PER_THREAD || !self.aligned(&pools, driver) {
+        if len < 2 * MIN_PER_CHUNK || !self.aligned(&pools, driver) {
             drop(pools);
             return self.for_each(f);
         }
-        let parts = threads.min(len / MIN_PER_THREAD);
+        let parts = (threads * CHUNKS_PER_THREAD).min(len / MIN_PER_CHUNK);
         let mut rest = Q::slices(&mut pools, &[0; 8], len);
         let mut rest_len = len;
+        // Cut front to back, then reversed: popping from the back hands chunks out in dense
+        // order.
         let mut chunks = Vec::with_capacity(parts);
         for k in (1..parts).rev() {
             let take = rest_len / (k + 1);
@@ -528,16 +538,23 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             rest_len -= take;
         }
         chunks.push((rest, rest_len));
-        let f = &f;
-        std::thread::scope(|s| {
-            for (mut chunk, n) in chunks {
-                s.spawn(move || {
-                    let placeholder = Entity::from_bits(u64::MAX);
-                    for j in 0..n {
-                        f(Q::slice_item(&mut chunk, j, placeholder));
-                    }
-                });
+        chunks.reverse();
+        let queue = Mutex::new(chunks);
+        let work = || {
+            let placeholder = Entity::from_bits(u64::MAX);
+            loop {
+                let next = queue.lock().pop();
+                let Some((mut chunk, n)) = next else { break };
+                for j in 0..n {
+                    f(Q::slice_item(&mut chunk, j, placeholder));
+                }
             }
+        };
+        std::thread::scope(|s| {
+            for _ in 1..threads.min(parts) {
+                s.spawn(work);
+            }
+            work();
         });
         Ok(())
     }
