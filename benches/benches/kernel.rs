@@ -276,5 +276,9 @@ fn dispatch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, field_read, field_write, dispatch);
+criterion_group! {
+    name = benches;
+    config = playground_benches::settled_default();
+    targets = field_read, field_write, dispatch
+}
 criterion_main!(benches);

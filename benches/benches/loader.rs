@@ -81,5 +81,9 @@ fn reload(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, reload);
+criterion_group! {
+    name = benches;
+    config = playground_benches::settled_default();
+    targets = reload
+}
 criterion_main!(benches);

@@ -24,6 +24,13 @@ pub fn config(measure_secs: u64) -> Criterion {
         .measurement_time(std::time::Duration::from_secs(measure_secs))
 }
 
+/// Criterion's default settings, after [`settle_allocator`]: for suites that keep criterion's
+/// own warm-up and measurement times.
+pub fn settled_default() -> Criterion {
+    settle_allocator();
+    Criterion::default()
+}
+
 /// Bytes of the buffer [`settle_allocator`] allocates and frees.
 pub const SETTLE_BYTES: usize = 16 << 20;
 

@@ -6,6 +6,7 @@
 //! other and they do not conflict. Each stage runs its systems on parallel threads.
 
 use playground_ecs_view::{EcsError, Schedule, SystemDesc, World};
+use playground_kernel::sync::Mutex;
 use std::collections::HashMap;
 
 /// Stages of system indices: every system of a stage may run alongside the others.
@@ -91,21 +92,33 @@ pub fn stages(systems: &[&SystemDesc]) -> Result<Vec<Vec<usize>>, EcsError> {
     Ok(stages)
 }
 
-/// Runs every system once, stage by stage; the systems of a stage run in parallel on rayon's
-/// pool (reused threads: spawning OS threads per stage measured tens of microseconds a run).
-/// Stops after the first stage with a failing system and returns its error.
+/// Runs every system once, stage by stage. A stage's first system runs on the calling thread
+/// while the others go to rayon's pool (reused threads: spawning OS threads per stage measured
+/// tens of microseconds a run; handing the whole stage to the pool and blocking the caller
+/// measured a context switch per system on 2 cores). Stops after the first stage with a
+/// failing system and returns its error.
 pub fn run(schedule: &Schedule, world: &World) -> Result<(), EcsError> {
-    use rayon::prelude::*;
     let descs: Vec<&SystemDesc> = schedule.descs().collect();
     for stage in stages(&descs)? {
-        let body = |i: &usize| (schedule.system(*i).expect("index from stages").1)(world);
-        if stage.len() == 1 {
-            body(&stage[0])?;
-        } else {
-            stage
-                .par_iter()
-                .map(body)
-                .collect::<Result<(), EcsError>>()?;
+        let body = |i: usize| (schedule.system(i).expect("index from stages").1)(world);
+        let Some((&first, others)) = stage.split_first() else {
+            continue;
+        };
+        if others.is_empty() {
+            body(first)?;
+            continue;
+        }
+        let results: Vec<Mutex<Result<(), EcsError>>> =
+            others.iter().map(|_| Mutex::new(Ok(()))).collect();
+        let first_result = rayon::in_place_scope(|scope| {
+            for (&i, slot) in others.iter().zip(&results) {
+                scope.spawn(move |_| *slot.lock() = body(i));
+            }
+            body(first)
+        });
+        first_result?;
+        for slot in results {
+            slot.into_inner()?;
         }
     }
     Ok(())
