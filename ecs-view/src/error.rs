@@ -48,6 +48,12 @@ pub enum EcsError {
         /// The id presented.
         id: crate::model::QueryId,
     },
+    /// A query filter whose id is already taken by a different registered filter.
+    #[error("query id {id} is registered for a different filter")]
+    QueryCollision {
+        /// The colliding id.
+        id: crate::model::QueryId,
+    },
     /// A systems graph with a dependency cycle; the path names it (`a -> b -> a`).
     #[error("dependency cycle: {path}")]
     Cycle {

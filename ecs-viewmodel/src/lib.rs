@@ -89,7 +89,7 @@ impl ComponentView for EcsViewModel {
 }
 
 impl QueryView for EcsViewModel {
-    fn register(&self, world: &mut World, filter: QueryFilter) -> QueryId {
+    fn register(&self, world: &mut World, filter: QueryFilter) -> Result<QueryId, EcsError> {
         queries::register(world, filter)
     }
     fn unregister(&self, world: &mut World, id: QueryId) -> bool {

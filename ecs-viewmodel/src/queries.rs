@@ -7,7 +7,7 @@ use playground_kernel::sync::MappedRwLockReadGuard;
 use std::sync::Arc;
 
 /// Registers `filter`.
-pub fn register(world: &mut World, filter: QueryFilter) -> QueryId {
+pub fn register(world: &mut World, filter: QueryFilter) -> Result<QueryId, EcsError> {
     world.queries_mut().register(filter)
 }
 

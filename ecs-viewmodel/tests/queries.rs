@@ -42,12 +42,14 @@ fn sorted(entities: &[Entity]) -> Vec<Entity> {
 #[test]
 fn same_filter_same_id_and_unknown_ids_are_errors() {
     let mut w = world();
-    let f = vm().register(&mut w, QueryFilter::new().with::<A>().with::<B>());
+    let f = vm()
+        .register(&mut w, QueryFilter::new().with::<A>().with::<B>())
+        .unwrap();
     let g = vm().register(
         &mut w,
         QueryFilter::new().with::<B>().with::<A>().with::<A>(),
     );
-    assert_eq!(f, g);
+    assert_eq!(Ok(f), g);
     assert_eq!(w.queries().len(), 1);
     assert!(vm().unregister(&mut w, f));
     assert!(!vm().unregister(&mut w, f));
@@ -59,7 +61,9 @@ fn answers_are_cached_until_something_they_depend_on_changes() {
     let mut w = world();
     let es = w.spawn_batch((0..10).map(|i| (A(i), B(i))));
     w.spawn((A(99),));
-    let q = vm().register(&mut w, QueryFilter::new().with::<A>().without::<C>());
+    let q = vm()
+        .register(&mut w, QueryFilter::new().with::<A>().without::<C>())
+        .unwrap();
     let first = vm().run(&w, q).unwrap();
     assert_eq!(first.len(), 11);
 
@@ -88,12 +92,16 @@ fn a_filter_with_no_with_follows_bare_spawns_and_a_restore_invalidates_everythin
     let mut w = world();
     let e = w.spawn(());
     w.spawn((C(1),));
-    let q = vm().register(&mut w, QueryFilter::new().without::<C>());
+    let q = vm()
+        .register(&mut w, QueryFilter::new().without::<C>())
+        .unwrap();
     assert_eq!(&*vm().run(&w, q).unwrap(), &[e]);
     let bare = w.spawn(());
     assert_eq!(sorted(&vm().run(&w, q).unwrap()), sorted(&[e, bare]));
 
-    let with_a = vm().register(&mut w, QueryFilter::new().with::<A>());
+    let with_a = vm()
+        .register(&mut w, QueryFilter::new().with::<A>())
+        .unwrap();
     let saved = vm().save(&w).unwrap();
     let before = vm().run(&w, with_a).unwrap();
     assert!(before.is_empty());
@@ -113,7 +121,9 @@ fn a_filter_with_no_with_follows_bare_spawns_and_a_restore_invalidates_everythin
 fn a_query_over_a_mutably_borrowed_pool_is_a_conflict_not_a_stale_answer() {
     let mut w = world();
     w.spawn((A(1),));
-    let q = vm().register(&mut w, QueryFilter::new().with::<A>());
+    let q = vm()
+        .register(&mut w, QueryFilter::new().with::<A>())
+        .unwrap();
     let held = w.pool_mut::<A>().unwrap();
     assert!(matches!(
         vm().run(&w, q),
@@ -277,7 +287,7 @@ proptest! {
                 Op::Run(with, without) => {
                     let (with, without) = (with & 7, without & 7);
                     previous_run = Some((with, without));
-                    let q = vm().register(&mut w, filter(with, without));
+                    let q = vm().register(&mut w, filter(with, without)).unwrap();
                     let got = vm().run(&w, q).unwrap();
                     let want: BTreeSet<Entity> = reference
                         .iter()

@@ -7,6 +7,7 @@
 //! with no `with`, the world's entity-set version), and served again while they are unchanged.
 
 use super::component::Component;
+use crate::error::EcsError;
 use playground_kernel::sync::Mutex;
 use playground_kernel::{ComponentId, Entity, fnv1a_64_bytes};
 use std::collections::HashMap;
@@ -141,17 +142,22 @@ pub struct Queries {
 
 impl Queries {
     /// Registers `filter` (normalised) and returns its id; registering it again keeps the
-    /// existing entry and its cache.
-    pub fn register(&mut self, filter: QueryFilter) -> QueryId {
+    /// existing entry and its cache. A different filter whose id collides with a registered
+    /// one is refused rather than answered with the other's entities.
+    pub fn register(&mut self, filter: QueryFilter) -> Result<QueryId, EcsError> {
         let filter = filter.normalized();
         let id = filter.id();
-        self.registered
+        let entry = self
+            .registered
             .entry(id)
             .or_insert_with(|| RegisteredQuery {
-                filter,
+                filter: filter.clone(),
                 cache: Mutex::new(None),
             });
-        id
+        if entry.filter != filter {
+            return Err(EcsError::QueryCollision { id });
+        }
+        Ok(id)
     }
 
     /// Forgets a query; `false` if it was not registered.
@@ -194,5 +200,19 @@ mod tests {
         let swapped = QueryFilter::new().with_id(b).without_id(a);
         assert_ne!(h.id(), swapped.id());
         assert!(f.is_contradictory() && !h.is_contradictory());
+    }
+
+    #[test]
+    fn a_colliding_id_is_refused_and_the_registered_query_kept() {
+        let mut queries = Queries::default();
+        let f = QueryFilter::new().with_id(ComponentId::from_bits(1));
+        let id = queries.register(f.clone()).unwrap();
+        assert_eq!(queries.register(f.clone()), Ok(id));
+        // Forge a collision: another filter stored under `id`.
+        let other = QueryFilter::new().with_id(ComponentId::from_bits(2));
+        queries.registered.get_mut(&id).unwrap().filter = other.clone();
+        assert_eq!(queries.register(f), Err(EcsError::QueryCollision { id }));
+        assert_eq!(queries.get(id).unwrap().filter(), &other);
+        assert_eq!(queries.len(), 1);
     }
 }

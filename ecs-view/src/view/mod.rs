@@ -58,8 +58,9 @@ pub trait ComponentView: Send + Sync {
 /// Queries by component id: registered once, run as often as wanted, answered from a cache
 /// while nothing they depend on has changed.
 pub trait QueryView: Send + Sync {
-    /// Registers `filter` in `world`; the same filter (in any order) gets the same id.
-    fn register(&self, world: &mut World, filter: QueryFilter) -> QueryId;
+    /// Registers `filter` in `world`; the same filter (in any order) gets the same id. A
+    /// different filter whose id collides with a registered one is refused.
+    fn register(&self, world: &mut World, filter: QueryFilter) -> Result<QueryId, EcsError>;
     /// Forgets a query; `false` if it was not registered.
     fn unregister(&self, world: &mut World, id: QueryId) -> bool;
     /// The entities matching query `id`, in the dense order of its smallest `with` pool (or
