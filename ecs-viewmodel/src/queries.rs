@@ -1,9 +1,8 @@
 //! Queries by id: matching a [`QueryFilter`] through type-erased pools, and answering from
 //! the world's cache while the answer still holds.
 
-use playground_ecs_view::model::{CachedAnswer, ErasedPool};
+use playground_ecs_view::model::CachedAnswer;
 use playground_ecs_view::{EcsError, Entity, QueryFilter, QueryId, World};
-use playground_kernel::sync::MappedRwLockReadGuard;
 use std::sync::Arc;
 
 /// Registers `filter`.
@@ -33,38 +32,21 @@ pub fn run(world: &World, id: QueryId) -> Result<Arc<[Entity]>, EcsError> {
     Ok(entities)
 }
 
-type PoolGuard<'w> = MappedRwLockReadGuard<'w, dyn ErasedPool>;
-
 /// Computes the answer: the smallest `with` pool drives, every other named pool is probed.
 fn matching(world: &World, filter: &QueryFilter) -> Result<Vec<Entity>, EcsError> {
     if filter.is_contradictory() {
         return Ok(Vec::new());
     }
-    let mut with: Vec<PoolGuard<'_>> = Vec::with_capacity(filter.with.len());
-    for &id in &filter.with {
-        match world.try_erased_pool(id)? {
-            Some(pool) => with.push(pool),
-            // A type never registered: nothing has it.
-            None => return Ok(Vec::new()),
-        }
-    }
-    let mut without: Vec<PoolGuard<'_>> = Vec::with_capacity(filter.without.len());
-    for &id in &filter.without {
-        without.extend(world.try_erased_pool(id)?);
-    }
-    let excluded = |e: &Entity| without.iter().any(|pool| pool.contains(*e));
-    let Some(driver) = (0..with.len()).min_by_key(|&i| with[i].len()) else {
-        return Ok(world.entities().filter(|e| !excluded(e)).collect());
+    let Some(filters) = world.lock_filter(filter)? else {
+        return Ok(Vec::new());
     };
-    Ok(with[driver]
+    let Some(driver) = filters.with.iter().min_by_key(|pool| pool.len()) else {
+        return Ok(world.entities().filter(|&e| filters.admits(e)).collect());
+    };
+    Ok(driver
         .entities()
         .iter()
-        .filter(|e| {
-            with.iter()
-                .enumerate()
-                .all(|(i, pool)| i == driver || pool.contains(**e))
-                && !excluded(e)
-        })
         .copied()
+        .filter(|&e| filters.admits(e))
         .collect())
 }

@@ -28,7 +28,9 @@ pub use event::{
 pub use motion::{Position, Velocity};
 pub use playground_kernel::{Entity, EntityId, Generation};
 pub use query::{Query, QueryData, QueryParam};
-pub use query_filter::{CachedAnswer, Queries, QueryFilter, QueryId, QueryKey, RegisteredQuery};
+pub use query_filter::{
+    CachedAnswer, FilterPools, Queries, QueryFilter, QueryId, QueryKey, RegisteredQuery,
+};
 pub use schedule::{Schedule, SystemFn};
 pub use storage::ErasedPool;
 pub use system::{SystemDesc, SystemId};

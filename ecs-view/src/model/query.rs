@@ -10,12 +10,12 @@
 use super::component::Component;
 use super::world::{PoolMut, PoolRef, World};
 use crate::error::EcsError;
-use playground_kernel::sync::{MappedRwLockReadGuard, Mutex};
+use playground_kernel::sync::Mutex;
 use playground_kernel::{ComponentId, Entity};
 use playground_pools::ComponentPool;
 use std::marker::PhantomData;
 
-use super::storage::ErasedPool;
+use super::query_filter::QueryFilter;
 
 /// One query parameter: `&T`, `&mut T` or `Option<&T>`.
 pub trait QueryParam {
@@ -342,14 +342,9 @@ query_data!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 #[must_use = "a query does nothing until it is run"]
 pub struct Query<'w, Q: QueryData> {
     world: &'w World,
-    with: Vec<ComponentId>,
-    without: Vec<ComponentId>,
+    filter: QueryFilter,
     _data: PhantomData<fn() -> Q>,
 }
-
-type FilterPool<'w> = MappedRwLockReadGuard<'w, dyn ErasedPool>;
-/// The locked `with` and `without` filter pools.
-type Filters<'w> = (Vec<FilterPool<'w>>, Vec<FilterPool<'w>>);
 
 /// Entities per alignment check.
 const CHUNK: usize = 64;
@@ -358,57 +353,33 @@ impl<'w, Q: QueryData> Query<'w, Q> {
     pub(crate) fn new(world: &'w World) -> Self {
         Self {
             world,
-            with: Vec::new(),
-            without: Vec::new(),
+            filter: QueryFilter::new(),
             _data: PhantomData,
         }
     }
 
     /// Only entities that also have a `T`.
     pub fn with<T: Component>(mut self) -> Self {
-        self.with.push(T::ID);
+        self.filter = self.filter.with::<T>();
         self
     }
 
     /// Only entities without a `T`.
     pub fn without<T: Component>(mut self) -> Self {
-        self.without.push(T::ID);
+        self.filter = self.filter.without::<T>();
         self
     }
 
     /// Only entities that also have the component `id` (a filter by id, for scripts).
     pub fn with_id(mut self, id: ComponentId) -> Self {
-        self.with.push(id);
+        self.filter = self.filter.with_id(id);
         self
     }
 
     /// Only entities without the component `id`.
     pub fn without_id(mut self, id: ComponentId) -> Self {
-        self.without.push(id);
+        self.filter = self.filter.without_id(id);
         self
-    }
-
-    fn filters(&self) -> Result<Option<Filters<'w>>, EcsError> {
-        let lock = |id: &ComponentId| {
-            self.world.pools.get(id).map(|_| {
-                self.world.erased_pool(*id).ok_or(EcsError::BorrowConflict {
-                    name: "filter component",
-                    held: "mutably",
-                })
-            })
-        };
-        let mut with = Vec::with_capacity(self.with.len());
-        for id in &self.with {
-            match lock(id) {
-                Some(pool) => with.push(pool?),
-                None => return Ok(None),
-            }
-        }
-        let mut without = Vec::with_capacity(self.without.len());
-        for pool in self.without.iter().filter_map(lock) {
-            without.push(pool?);
-        }
-        Ok(Some((with, without)))
     }
 
     /// Calls `f` with each matching entity and its items.
@@ -426,13 +397,13 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         let Some(mut pools) = Q::borrow(self.world)? else {
             return Ok(());
         };
-        let Some((with, without)) = self.filters()? else {
+        let Some(filters) = self.world.lock_filter(&self.filter)? else {
             return Ok(());
         };
         let Some((driver, len)) = Q::driver(&pools) else {
             return Ok(());
         };
-        let unfiltered = with.is_empty() && without.is_empty();
+        let unfiltered = filters.is_empty();
         // Chunks of the driver's entities: where every pool holds the same entities at the
         // same positions (pools filled together), the chunk runs over plain slices, which the
         // compiler can vectorise; elsewhere each entity is looked up.
@@ -462,10 +433,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
                 }
             } else {
                 for (j, &entity) in entities.iter().enumerate() {
-                    if !unfiltered
-                        && (!with.iter().all(|p| p.contains(entity))
-                            || without.iter().any(|p| p.contains(entity)))
-                    {
+                    if !unfiltered && !filters.admits(entity) {
                         continue;
                     }
                     if let Some(item) = Q::fetch(&mut pools, start + j, entity) {
@@ -511,7 +479,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         /// Chunks per thread: enough for the queue to even out a preempted core.
         const CHUNKS_PER_THREAD: usize = 8;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if !self.with.is_empty() || !self.without.is_empty() || !Q::ALL_REQUIRED || threads == 1 {
+        if !self.filter.is_empty() || !Q::ALL_REQUIRED || threads == 1 {
             return self.for_each(f);
         }
         let Some(mut pools) = Q::borrow(self.world)? else {

@@ -7,8 +7,9 @@
 //! with no `with`, the world's entity-set version), and served again while they are unchanged.
 
 use super::component::Component;
+use super::storage::ErasedPool;
 use crate::error::EcsError;
-use playground_kernel::sync::Mutex;
+use playground_kernel::sync::{MappedRwLockReadGuard, Mutex};
 use playground_kernel::{ComponentId, Entity, fnv1a_64_bytes};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -75,9 +76,18 @@ impl QueryFilter {
 
     /// Its id (of the normalised form).
     pub fn id(&self) -> QueryId {
-        let normal = self.clone().normalized();
-        let mut bytes = Vec::with_capacity(8 * (normal.with.len() + normal.without.len()) + 8);
-        for (tag, ids) in [(b'+', &normal.with), (b'-', &normal.without)] {
+        self.clone().normalized().hash()
+    }
+
+    /// Whether it names no component at all.
+    pub fn is_empty(&self) -> bool {
+        self.with.is_empty() && self.without.is_empty()
+    }
+
+    /// The id of a filter already normalised.
+    fn hash(&self) -> QueryId {
+        let mut bytes = Vec::with_capacity(8 * (self.with.len() + self.without.len()) + 8);
+        for (tag, ids) in [(b'+', &self.with), (b'-', &self.without)] {
             bytes.push(tag);
             for id in ids {
                 bytes.extend_from_slice(&id.to_bits().to_le_bytes());
@@ -89,6 +99,29 @@ impl QueryFilter {
     /// Whether a `with` type is also excluded (the query can match nothing).
     pub fn is_contradictory(&self) -> bool {
         self.with.iter().any(|id| self.without.contains(id))
+    }
+}
+
+/// The pools a filter names, read-locked for one run (see `World::lock_filter`).
+#[derive(Default)]
+pub struct FilterPools<'w> {
+    /// The `with` pools, in filter order.
+    pub with: Vec<MappedRwLockReadGuard<'w, dyn ErasedPool>>,
+    /// The registered `without` pools.
+    pub without: Vec<MappedRwLockReadGuard<'w, dyn ErasedPool>>,
+}
+
+impl FilterPools<'_> {
+    /// Whether no pool is held (a filter that names nothing).
+    pub fn is_empty(&self) -> bool {
+        self.with.is_empty() && self.without.is_empty()
+    }
+
+    /// Whether `entity` has every `with` component and no `without` one.
+    #[inline]
+    pub fn admits(&self, entity: Entity) -> bool {
+        self.with.iter().all(|p| p.contains(entity))
+            && !self.without.iter().any(|p| p.contains(entity))
     }
 }
 
@@ -146,7 +179,7 @@ impl Queries {
     /// one is refused rather than answered with the other's entities.
     pub fn register(&mut self, filter: QueryFilter) -> Result<QueryId, EcsError> {
         let filter = filter.normalized();
-        let id = filter.id();
+        let id = filter.hash();
         let entry = self
             .registered
             .entry(id)

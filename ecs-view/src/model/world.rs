@@ -3,7 +3,7 @@
 use super::alignment::AlignmentCache;
 use super::component::{Component, ComponentInfo};
 use super::entities::Entities;
-use super::query_filter::{Queries, QueryFilter, QueryKey};
+use super::query_filter::{FilterPools, Queries, QueryFilter, QueryKey};
 use super::storage::{ErasedPool, TypedPool};
 use crate::error::EcsError;
 use playground_kernel::sync::{
@@ -478,20 +478,39 @@ impl World {
             .collect()
     }
 
-    /// Shared access to the pool of component type `id`, type-erased: `Ok(None)` if `id` was
-    /// never registered, [`EcsError::BorrowConflict`] if the pool is mutably borrowed.
-    pub fn try_erased_pool(
-        &self,
-        id: ComponentId,
-    ) -> Result<Option<MappedRwLockReadGuard<'_, dyn ErasedPool>>, EcsError> {
-        let Some(cell) = self.pools.get(&id) else {
-            return Ok(None);
+    /// The pools `filter` names, read-locked for a run: `Ok(None)` if a `with` type was never
+    /// registered (nothing can match); a `without` type never registered is left out;
+    /// [`EcsError::BorrowConflict`] if a named pool is mutably borrowed. The typed and the
+    /// by-id queries both filter through this.
+    #[inline]
+    pub fn lock_filter(&self, filter: &QueryFilter) -> Result<Option<FilterPools<'_>>, EcsError> {
+        // Most typed queries have no filter; this keeps their per-run cost at nothing.
+        if filter.is_empty() {
+            return Ok(Some(FilterPools::default()));
+        }
+        let lock = |id: &ComponentId| {
+            self.pools.get(id).map(|cell| {
+                cell.try_read()
+                    .map(|guard| RwLockReadGuard::map(guard, |pool| &**pool))
+                    .ok_or(EcsError::BorrowConflict {
+                        name: "filter component",
+                        held: "mutably",
+                    })
+            })
         };
-        let guard = cell.try_read().ok_or(EcsError::BorrowConflict {
-            name: "a component read by id",
-            held: "mutably",
-        })?;
-        Ok(Some(RwLockReadGuard::map(guard, |pool| &**pool)))
+        let mut with = Vec::with_capacity(filter.with.len());
+        for id in &filter.with {
+            match lock(id) {
+                Some(pool) => with.push(pool?),
+                None => return Ok(None),
+            }
+        }
+        let without = filter
+            .without
+            .iter()
+            .filter_map(lock)
+            .collect::<Result<_, _>>()?;
+        Ok(Some(FilterPools { with, without }))
     }
 
     /// The type-erased pool of component `id`, mutably (restore fills pools through it).
