@@ -46,6 +46,14 @@ mod imp {
         std::thread::yield_now();
     }
 
+    /// The number of cores this process may run on (1 if unknown), read once: on Linux
+    /// `std::thread::available_parallelism` reads cgroup files on every call, and the answer
+    /// does not change while a process runs.
+    pub fn available_cores() -> usize {
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
     /// A cell with the closure-based access API of `loom::cell::UnsafeCell`, so code written
     /// against it is checked by loom and compiles to a plain `UnsafeCell` otherwise.
     #[derive(Debug, Default)]
@@ -86,6 +94,11 @@ mod imp {
     pub use loom::cell::UnsafeCell;
     pub use loom::sync::Arc;
     pub use loom::thread;
+
+    /// Two cores in models: parallel paths split work in two, which loom explores.
+    pub fn available_cores() -> usize {
+        2
+    }
 
     /// Atomic types; `f32`/`f64` are bit-cast over loom's integer atomics so models see them.
     pub mod atomic {

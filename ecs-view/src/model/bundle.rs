@@ -46,8 +46,7 @@ macro_rules! bundle {
                 );
                 let [$($v),+] = pools.get_disjoint_mut([$(&$T::ID),+]).map(|cell| cell.expect("registered above"));
                 $(
-                    let mut $v = $v.get_mut().as_any_mut().downcast_mut::<super::storage::TypedPool<$T>>()
-                        .expect("pool registered under T::ID holds T").pool.batch();
+                    let mut $v = $v.get_mut().typed_mut::<$T>().pool.batch();
                     $v.reserve(lower);
                 )+
                 // Values first, row by row (the iterator yields whole bundles); the entities

@@ -12,6 +12,7 @@ mod component;
 mod entities;
 mod event;
 mod motion;
+mod pool_box;
 mod query;
 mod query_filter;
 mod schedule;

@@ -43,8 +43,6 @@ pub trait QueryParam {
 
     /// Components at dense positions `start..start + len`, for an aligned chunk.
     type Slice<'a>;
-    /// Whether this pool holds exactly `entities` at `start..` (always true when optional).
-    fn aligned(pool: &Self::Pool<'_>, start: usize, entities: &[Entity]) -> bool;
     /// Where this pool holds exactly `entities`, contiguously, if it does (an optional
     /// parameter answers `Some(0)`: it looks each entity up anyway).
     fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize>;
@@ -84,10 +82,6 @@ impl<T: Component> QueryParam for &T {
         pool.get_at(hint, entity)
     }
     type Slice<'a> = &'a [T];
-    #[inline(always)]
-    fn aligned(pool: &Self::Pool<'_>, start: usize, entities: &[Entity]) -> bool {
-        same_entities(pool.entities(), start, entities)
-    }
     #[inline(always)]
     fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize> {
         let start = pool.dense_index(*entities.first()?)?;
@@ -129,10 +123,6 @@ impl<T: Component> QueryParam for &mut T {
         pool.get_at_mut(hint, entity)
     }
     type Slice<'a> = &'a mut [T];
-    #[inline(always)]
-    fn aligned(pool: &Self::Pool<'_>, start: usize, entities: &[Entity]) -> bool {
-        same_entities(pool.entities(), start, entities)
-    }
     #[inline(always)]
     fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize> {
         let start = pool.dense_index(*entities.first()?)?;
@@ -176,9 +166,6 @@ impl<T: Component> QueryParam for Option<&T> {
         Some(pool.as_ref().and_then(|p| p.get_at(hint, entity)))
     }
     type Slice<'a> = (Option<&'a ComponentPool<T>>, usize);
-    fn aligned(_: &Self::Pool<'_>, _: usize, _: &[Entity]) -> bool {
-        true
-    }
     fn offset_of(_: &Self::Pool<'_>, _: &[Entity]) -> Option<usize> {
         Some(0)
     }
@@ -222,8 +209,6 @@ pub trait QueryData {
     const ALL_REQUIRED: bool;
     /// A chunk's component slices.
     type Slices<'a>;
-    /// Whether every pool holds exactly `entities` at `start..`.
-    fn aligned(pools: &Self::Pools<'_>, start: usize, entities: &[Entity]) -> bool;
     /// The chunk's slices.
     fn slices<'a>(
         pools: &'a mut Self::Pools<'_>,
@@ -292,11 +277,6 @@ macro_rules! query_data {
 
             const ALL_REQUIRED: bool = $($P::REQUIRED)&&+;
             type Slices<'a> = ($($P::Slice<'a>,)+);
-
-            #[inline(always)]
-            fn aligned(pools: &Self::Pools<'_>, start: usize, entities: &[Entity]) -> bool {
-                $($P::aligned(&pools.$i, start, entities))&&+
-            }
 
             #[inline(always)]
             fn slices<'a>(pools: &'a mut Self::Pools<'_>, starts: &[usize; 8], len: usize) -> Self::Slices<'a> {
@@ -404,29 +384,44 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             return Ok(());
         };
         let unfiltered = filters.is_empty();
-        // Chunks of the driver's entities: where every pool holds the same entities at the
-        // same positions (pools filled together), the chunk runs over plain slices, which the
-        // compiler can vectorise; elsewhere each entity is looked up.
-        let fully_aligned = unfiltered && self.aligned(&pools, driver);
-        if fully_aligned && !needs_entity && Q::ALL_REQUIRED {
-            let mut slices = Q::slices(&mut pools, &[0; 8], len);
+        // Where every pool holds the driver's entities contiguously (pools filled together,
+        // or a pool that also holds other batches), the query runs over plain slices, which
+        // the compiler can vectorise.
+        let placement = if unfiltered {
+            self.placement(&pools, driver)
+        } else {
+            None
+        };
+        if let Some(base) = placement
+            && !needs_entity
+            && Q::ALL_REQUIRED
+        {
+            let mut slices = Q::slices(&mut pools, &base, len);
             let placeholder = Entity::from_bits(u64::MAX);
             for j in 0..len {
                 f(placeholder, Q::slice_item(&mut slices, j, placeholder));
             }
             return Ok(());
         }
+        // Otherwise chunks of the driver's entities: a chunk that every pool holds
+        // contiguously still runs over slices; elsewhere each entity is looked up.
         let mut chunk = [Entity::from_bits(0); CHUNK];
         let mut start = 0;
         while start < len {
             let n = CHUNK.min(len - start);
             let entities = &mut chunk[..n];
             entities.copy_from_slice(&Q::driver_entities(&pools, driver)[start..start + n]);
-            // A chunk lines up if every pool holds its entities contiguously: at the same
-            // positions (pools filled together) or at an offset (a pool that also holds
-            // entities spawned in other batches).
             let mut starts = [start; 8];
-            if unfiltered && (fully_aligned || Q::offsets(&pools, entities, &mut starts)) {
+            let contiguous = match placement {
+                Some(base) => {
+                    for (at, b) in starts.iter_mut().zip(base) {
+                        *at += b;
+                    }
+                    true
+                }
+                None => unfiltered && Q::offsets(&pools, entities, &mut starts),
+            };
+            if contiguous {
                 let mut slices = Q::slices(&mut pools, &starts, n);
                 for (j, &entity) in entities.iter().enumerate() {
                     f(entity, Q::slice_item(&mut slices, j, entity));
@@ -446,19 +441,25 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         Ok(())
     }
 
-    /// Whether every required pool holds the driver's entities in the driver's order: one
-    /// required pool always does; several are checked once and then remembered for their
-    /// layout versions.
-    fn aligned(&self, pools: &Q::Pools<'w>, driver: usize) -> bool {
+    /// Where each parameter's pool holds the driver's entities, contiguously and in the
+    /// driver's order (an optional parameter answers 0: it looks each entity up anyway), or
+    /// `None` if one does not. One required pool always does, at 0; several are checked once
+    /// and then remembered for their layout versions.
+    fn placement(&self, pools: &Q::Pools<'w>, driver: usize) -> Option<[usize; 8]> {
         let mut layout = [(ComponentId::from_bits(0), 0); 8];
         let required = Q::layout(pools, &mut layout);
         let layout = &layout[..required];
-        layout.len() <= 1
-            || self.world.alignment.is_known(layout)
-            || (Q::aligned(pools, 0, Q::driver_entities(pools, driver)) && {
-                self.world.alignment.record(layout.to_vec());
-                true
-            })
+        if layout.len() <= 1 {
+            return Some([0; 8]);
+        }
+        if let Some(starts) = self.world.alignment.starts(layout) {
+            return Some(starts);
+        }
+        let mut starts = [0; 8];
+        Q::offsets(pools, Q::driver_entities(pools, driver), &mut starts).then(|| {
+            self.world.alignment.record(layout.to_vec(), starts);
+            starts
+        })
     }
 
     /// Like [`Self::for_each`], on every available core: an aligned query of required
@@ -475,10 +476,11 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         for<'a> Q::Slices<'a>: Send,
     {
         /// Fewest entities per chunk: below this, queue traffic outweighs the balance gained.
-        const MIN_PER_CHUNK: usize = 32;
-        /// Chunks per thread: enough for the queue to even out a preempted core.
-        const CHUNKS_PER_THREAD: usize = 8;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        const MIN_PER_CHUNK: usize = 8;
+        /// Chunks per thread: enough for the queue to even out a preempted core, and for the
+        /// last chunk taken to be short next to the whole run.
+        const CHUNKS_PER_THREAD: usize = 32;
+        let threads = playground_kernel::sync::available_cores();
         if !self.filter.is_empty() || !Q::ALL_REQUIRED || threads == 1 {
             return self.for_each(f);
         }
@@ -488,12 +490,13 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         let Some((driver, len)) = Q::driver(&pools) else {
             return Ok(());
         };
-        if len < 2 * MIN_PER_CHUNK || !self.aligned(&pools, driver) {
+        let placement = self.placement(&pools, driver);
+        let Some(base) = placement.filter(|_| len >= 2 * MIN_PER_CHUNK) else {
             drop(pools);
             return self.for_each(f);
-        }
+        };
         let parts = (threads * CHUNKS_PER_THREAD).min(len / MIN_PER_CHUNK);
-        let mut rest = Q::slices(&mut pools, &[0; 8], len);
+        let mut rest = Q::slices(&mut pools, &base, len);
         let mut rest_len = len;
         // Cut front to back, then reversed: popping from the back hands chunks out in dense
         // order.

@@ -100,10 +100,8 @@ pub trait ErasedPool: Send + Sync {
     fn empty_like(&self) -> Box<dyn ErasedPool>;
     /// Fills this (empty) pool from what `save` wrote. On error the pool is left empty.
     fn load(&mut self, entities: &[Entity], bytes: &[u8]) -> Result<(), EcsError>;
-    /// Downcasting.
+    /// The concrete pool as `&dyn Any` (its `TypeId` is what typed access checks).
     fn as_any(&self) -> &dyn Any;
-    /// Downcasting, mutably.
-    fn as_any_mut(&mut self) -> &mut dyn Any;
 }
 
 impl<T: Component> ErasedPool for TypedPool<T> {
@@ -218,9 +216,6 @@ impl<T: Component> ErasedPool for TypedPool<T> {
         Ok(())
     }
     fn as_any(&self) -> &dyn Any {
-        self
-    }
-    fn as_any_mut(&mut self) -> &mut dyn Any {
         self
     }
 }

@@ -3,6 +3,7 @@
 use super::alignment::AlignmentCache;
 use super::component::{Component, ComponentInfo};
 use super::entities::Entities;
+use super::pool_box::PoolBox;
 use super::query_filter::{FilterPools, Queries, QueryFilter, QueryKey};
 use super::storage::{ErasedPool, TypedPool};
 use crate::error::EcsError;
@@ -23,7 +24,7 @@ pub type PoolMut<'w, T> = MappedRwLockWriteGuard<'w, ComponentPool<T>>;
 /// A component read through `&World`.
 pub type Ref<'w, T> = MappedRwLockReadGuard<'w, T>;
 
-pub(crate) type PoolCell = RwLock<Box<dyn ErasedPool>>;
+pub(crate) type PoolCell = RwLock<PoolBox>;
 
 /// Counts a world reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,22 +87,6 @@ pub struct World {
 
 playground_kernel::model!(World = "playground.ecs.World");
 
-fn typed<T: Component>(pool: &dyn ErasedPool) -> &ComponentPool<T> {
-    &pool
-        .as_any()
-        .downcast_ref::<TypedPool<T>>()
-        .expect("pool registered under T::ID holds T")
-        .pool
-}
-
-fn typed_mut<T: Component>(pool: &mut dyn ErasedPool) -> &mut ComponentPool<T> {
-    &mut pool
-        .as_any_mut()
-        .downcast_mut::<TypedPool<T>>()
-        .expect("pool registered under T::ID holds T")
-        .pool
-}
-
 fn unknown(id: ComponentId) -> EcsError {
     EcsError::UnknownComponent {
         id,
@@ -117,23 +102,22 @@ impl World {
 
     /// Registers `T` (done implicitly on first insert). Its components cannot be saved.
     pub fn register<T: Component>(&mut self) {
-        self.pools
-            .entry(T::ID)
-            .or_insert_with(|| RwLock::new(Box::new(TypedPool::<T>::plain())));
+        self.pool_mut_unlocked::<T>();
     }
 
     /// Registers `T` as persistent: snapshots save it, restores load it. Re-registering a
     /// plain type as persistent keeps its components.
     pub fn register_persistent<T: Component + Serialize + DeserializeOwned>(&mut self) {
-        let cell = self
+        self.register::<T>();
+        let pool = self
             .pools
-            .entry(T::ID)
-            .or_insert_with(|| RwLock::new(Box::new(TypedPool::<T>::plain())));
-        let pool = cell.get_mut();
+            .get_mut(&T::ID)
+            .expect("just registered")
+            .get_mut();
         if !pool.is_persistent() {
             let mut next = TypedPool::<T>::persistent();
-            next.pool = std::mem::take(typed_mut::<T>(&mut **pool));
-            *pool = Box::new(next);
+            next.pool = std::mem::take(&mut pool.typed_mut::<T>().pool);
+            *pool = PoolBox::new(next);
             self.alignment.clear();
             self.pools_epoch += 1;
         }
@@ -141,9 +125,13 @@ impl World {
 
     #[inline]
     pub(crate) fn pool_mut_unlocked<T: Component>(&mut self) -> &mut ComponentPool<T> {
-        self.register::<T>();
-        let cell = self.pools.get_mut(&T::ID).expect("just registered");
-        typed_mut::<T>(&mut **cell.get_mut())
+        &mut self
+            .pools
+            .entry(T::ID)
+            .or_insert_with(|| RwLock::new(PoolBox::new(TypedPool::<T>::plain())))
+            .get_mut()
+            .typed_mut::<T>()
+            .pool
     }
 
     /// Spawns an entity with a bundle of components (a tuple, or `()` for none).
@@ -220,7 +208,7 @@ impl World {
         Ok(self
             .pools
             .get_mut(&T::ID)
-            .and_then(|cell| typed_mut::<T>(&mut **cell.get_mut()).remove(entity)))
+            .and_then(|cell| cell.get_mut().typed_mut::<T>().pool.remove(entity)))
     }
 
     /// Removes `entity`'s component of type `id`, whatever its type; `false` if it had none.
@@ -244,7 +232,7 @@ impl World {
         let cell = pools.get_mut(&T::ID).expect("just registered");
         Writer {
             entities,
-            pool: typed_mut::<T>(&mut **cell.get_mut()),
+            pool: &mut cell.get_mut().typed_mut::<T>().pool,
         }
     }
 
@@ -252,7 +240,7 @@ impl World {
     #[inline]
     pub fn get_mut<T: Component>(&mut self, entity: Entity) -> Option<&mut T> {
         let cell = self.pools.get_mut(&T::ID)?;
-        typed_mut::<T>(&mut **cell.get_mut()).get_mut(entity)
+        cell.get_mut().typed_mut::<T>().pool.get_mut(entity)
     }
 
     /// `entity`'s `T`, through `&self` (takes the pool's read lock for the guard's life).
@@ -343,7 +331,7 @@ impl World {
             held: "mutably",
         })?;
         Ok(Some(RwLockReadGuard::map(guard, |pool| {
-            typed::<T>(&**pool)
+            &pool.typed::<T>().pool
         })))
     }
 
@@ -358,7 +346,7 @@ impl World {
             held: "already",
         })?;
         Ok(Some(RwLockWriteGuard::map(guard, |pool| {
-            typed_mut::<T>(&mut **pool)
+            &mut pool.typed_mut::<T>().pool
         })))
     }
 
@@ -524,7 +512,12 @@ impl World {
         let pools = self
             .pools
             .iter()
-            .map(|(id, cell)| (*id, RwLock::new(cell.read().empty_like())))
+            .map(|(id, cell)| {
+                (
+                    *id,
+                    RwLock::new(PoolBox::from_erased(cell.read().empty_like())),
+                )
+            })
             .collect();
         World {
             entities: Entities::default(),
