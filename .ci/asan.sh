@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the tests of every crate with `unsafe` (kernel: Once; pools: epoch reclamation;
-# loader: the library load, exercised by the integration tests in tests/) under
+# ecs-view: the typed pool downcast; loader: the library load, exercised by the integration
+# tests in tests/) under
 # AddressSanitizer. `--target` keeps the sanitizer off build scripts and proc macros.
 set -euo pipefail
 export RUSTC_BOOTSTRAP=1
@@ -13,4 +14,4 @@ export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/.ci/lsan.supp}"
 target=$(rustc -vV | sed -n 's/^host: //p')
 
 cargo test --target "$target" --lib --tests \
-  -p playground-kernel -p playground-pools -p playground-loader -p playground-tests
+  -p playground-kernel -p playground-pools -p playground-ecs-view -p playground-loader -p playground-tests
