@@ -4,6 +4,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crossbeam_utils::atomic::AtomicCell;
+use playground_benches::lanes::sum_lanes;
 use playground_kernel::{Atomic, Shared};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -76,35 +77,33 @@ fn field_read(c: &mut Criterion) {
     let mut g = c.benchmark_group("kernel/field_read");
     g.throughput(Throughput::Elements(N as u64 * FIELDS));
     g.bench_function("plain_f32", |b| {
-        b.iter(|| {
-            black_box(&plain)
-                .iter()
-                .map(|p| p.x + p.y + p.z)
-                .sum::<f32>()
-        })
+        b.iter(|| sum_lanes(black_box(&plain).iter().map(|p| p.x + p.y + p.z)))
     });
     g.bench_function("atomic_inline", |b| {
         b.iter(|| {
-            black_box(&atomic)
-                .iter()
-                .map(|p| p.x.load() + p.y.load() + p.z.load())
-                .sum::<f32>()
+            sum_lanes(
+                black_box(&atomic)
+                    .iter()
+                    .map(|p| p.x.load() + p.y.load() + p.z.load()),
+            )
         })
     });
     g.bench_function("arc_atomic_cell", |b| {
         b.iter(|| {
-            black_box(&arc)
-                .iter()
-                .map(|p| p.x.load() + p.y.load() + p.z.load())
-                .sum::<f32>()
+            sum_lanes(
+                black_box(&arc)
+                    .iter()
+                    .map(|p| p.x.load() + p.y.load() + p.z.load()),
+            )
         })
     });
     g.bench_function("shared_rwlock", |b| {
         b.iter(|| {
-            black_box(&shared)
-                .iter()
-                .map(|p| *p.x.read() + *p.y.read() + *p.z.read())
-                .sum::<f32>()
+            sum_lanes(
+                black_box(&shared)
+                    .iter()
+                    .map(|p| *p.x.read() + *p.y.read() + *p.z.read()),
+            )
         })
     });
     g.finish();
@@ -140,52 +139,50 @@ fn field_write(c: &mut Criterion) {
         })
         .collect();
 
-    // Each iteration stores a fresh value into every field (no read-modify-write), so the
-    // groups compare the store path of each pattern.
+    // Each iteration adds a value to every field (a read-modify-write, as a system moving
+    // positions does), through the same FP registers for every pattern: a plain store of a
+    // value kept in an FP register and an atomic store of its bits through an integer one are
+    // different instructions, which a store-only loop would measure instead of the pattern.
+    // Elements are independent, so the loop is bound by access, not by one add chain.
     let mut g = c.benchmark_group("kernel/field_write");
     g.throughput(Throughput::Elements(N as u64 * FIELDS));
-    let mut v = 0.0f32;
     g.bench_function("plain_f32", |b| {
         b.iter(|| {
-            v += 1.0;
-            let v = black_box(v);
+            let v = black_box(1.0f32);
             for p in black_box(&mut plain).iter_mut() {
-                p.x = v;
-                p.y = v;
-                p.z = v;
+                p.x += v;
+                p.y += v;
+                p.z += v;
             }
         })
     });
     g.bench_function("atomic_inline", |b| {
         b.iter(|| {
-            v += 1.0;
-            let v = black_box(v);
+            let v = black_box(1.0f32);
             for p in black_box(&atomic) {
-                p.x.store(v);
-                p.y.store(v);
-                p.z.store(v);
+                p.x.store(p.x.load() + v);
+                p.y.store(p.y.load() + v);
+                p.z.store(p.z.load() + v);
             }
         })
     });
     g.bench_function("arc_atomic_cell", |b| {
         b.iter(|| {
-            v += 1.0;
-            let v = black_box(v);
+            let v = black_box(1.0f32);
             for p in black_box(&arc) {
-                p.x.store(v);
-                p.y.store(v);
-                p.z.store(v);
+                p.x.store(p.x.load() + v);
+                p.y.store(p.y.load() + v);
+                p.z.store(p.z.load() + v);
             }
         })
     });
     g.bench_function("shared_rwlock", |b| {
         b.iter(|| {
-            v += 1.0;
-            let v = black_box(v);
+            let v = black_box(1.0f32);
             for p in black_box(&shared) {
-                *p.x.write() = v;
-                *p.y.write() = v;
-                *p.z.write() = v;
+                *p.x.write() += v;
+                *p.y.write() += v;
+                *p.z.write() += v;
             }
         })
     });

@@ -3,6 +3,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use parking_lot::RwLock;
+use playground_benches::lanes::sum_lanes;
 use playground_benches::{Background, shuffled};
 use playground_kernel::{Entity, EntityId, Generation, ModelId};
 use playground_pools::{ComponentPool, ModelPool, epoch};
@@ -38,25 +39,19 @@ fn component_get(c: &mut Criterion) {
     g.bench_function("playground", |b| {
         b.iter(|| {
             let pool = black_box(&pool);
-            entities
-                .iter()
-                .map(|&e| pool.get(e).map_or(0.0, |p| p[0]))
-                .sum::<f32>()
+            sum_lanes(entities.iter().map(|&e| pool.get(e).map_or(0.0, |p| p[0])))
         })
     });
     g.bench_function("vec_index", |b| {
         b.iter(|| {
             let vec = black_box(&vec);
-            order.iter().map(|&i| vec[i][0]).sum::<f32>()
+            sum_lanes(order.iter().map(|&i| vec[i][0]))
         })
     });
     g.bench_function("hashmap_fx", |b| {
         b.iter(|| {
             let map = black_box(&map);
-            entities
-                .iter()
-                .map(|e| map.get(e).map_or(0.0, |p| p[0]))
-                .sum::<f32>()
+            sum_lanes(entities.iter().map(|e| map.get(e).map_or(0.0, |p| p[0])))
         })
     });
     g.finish();
@@ -72,20 +67,10 @@ fn component_iter(c: &mut Criterion) {
     let mut g = c.benchmark_group("pools/component_iter");
     g.throughput(Throughput::Elements(N as u64));
     g.bench_function("playground", |b| {
-        b.iter(|| {
-            black_box(&pool)
-                .iter()
-                .map(|(_, p)| p[0] + p[1] + p[2])
-                .sum::<f32>()
-        })
+        b.iter(|| sum_lanes(black_box(&pool).iter().map(|(_, p)| p[0] + p[1] + p[2])))
     });
     g.bench_function("vec_iter", |b| {
-        b.iter(|| {
-            black_box(&vec)
-                .iter()
-                .map(|p| p[0] + p[1] + p[2])
-                .sum::<f32>()
-        })
+        b.iter(|| sum_lanes(black_box(&vec).iter().map(|p| p[0] + p[1] + p[2])))
     });
     g.finish();
 }
@@ -172,10 +157,11 @@ fn bench_model_gets(
         b.iter(|| {
             let guard = epoch::pin();
             let pool = black_box(&*m.playground);
-            m.playground_ids
-                .iter()
-                .map(|&id| pool.get(id, &guard).map_or(0.0, |p| p[0]))
-                .sum::<f32>()
+            sum_lanes(
+                m.playground_ids
+                    .iter()
+                    .map(|&id| pool.get(id, &guard).map_or(0.0, |p| p[0])),
+            )
         })
     });
     g.bench_function("sharded_slab", |b| {
@@ -188,10 +174,11 @@ fn bench_model_gets(
         });
         b.iter(|| {
             let slab = black_box(&*m.sharded);
-            m.sharded_keys
-                .iter()
-                .map(|&k| slab.get(k).map_or(0.0, |p| p[0]))
-                .sum::<f32>()
+            sum_lanes(
+                m.sharded_keys
+                    .iter()
+                    .map(|&k| slab.get(k).map_or(0.0, |p| p[0])),
+            )
         })
     });
     g.bench_function("rwlock_slab", |b| {
@@ -204,10 +191,11 @@ fn bench_model_gets(
         });
         b.iter(|| {
             let slab = black_box(&*m.rwlock);
-            m.rwlock_keys
-                .iter()
-                .map(|&k| slab.read().get(k).map_or(0.0, |p| p[0]))
-                .sum::<f32>()
+            sum_lanes(
+                m.rwlock_keys
+                    .iter()
+                    .map(|&k| slab.read().get(k).map_or(0.0, |p| p[0])),
+            )
         })
     });
 }

@@ -1,6 +1,13 @@
 //! `registry/*`: View lookup by id and through a stored `Binding`, pool lookup, lookup under a
-//! writer rebinding every millisecond, and the cost of a call through a `Binding`. Peers:
-//! dashmap, `parking_lot::RwLock<std HashMap>`, papaya (with a pin reused per batch).
+//! writer rebinding every millisecond, and the cost of a call through a `Binding`.
+//!
+//! Equal terms for every function of a lookup group: the same ids in the same shuffled
+//! order, the same identity hasher for every hash map (the ids are already FNV-1a hashes), the
+//! locking a competent user writes for a batch (one `RwLock` read guard, one papaya pin, per
+//! batch; `rwlock_hashmap_per_get` keeps the lock-per-get variant), and the looked-up
+//! reference handed to `black_box` without a call on it (the call is measured once, in
+//! `registry/call`). The floors: `vec_index` (a `Vec` indexed by position, no id at all) and
+//! `nohash_hashmap` (an identity-hashed `HashMap` with no concurrency).
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dashmap::DashMap;
@@ -8,9 +15,9 @@ use parking_lot::RwLock;
 use playground_benches::probe::{Probe, model_type, probe, view_id};
 use playground_benches::{Background, shuffled};
 use playground_kernel::sync::StdArc as Arc;
-use playground_kernel::{ModelType, ViewId};
+use playground_kernel::{IdMap, ModelType, ViewId};
 use playground_registry::{Binding, BindingRegistry, Implementation, ViewInfo};
-use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -19,27 +26,47 @@ const BATCH: usize = 1024;
 const SIZES: [usize; 2] = [64, 4096];
 
 type PoolKey = (ViewId, ModelType);
+type IdHash = BuildHasherDefault<playground_kernel::IdHasher>;
 
 /// The same `n` Views in every store, and `BATCH` keys to look up in a shuffled order.
 struct Tables {
     registry: Arc<BindingRegistry>,
     bindings: Vec<Binding<dyn Probe>>,
-    dash: Arc<DashMap<ViewId, Arc<dyn Probe>>>,
-    rwlock: RwLock<HashMap<ViewId, Arc<dyn Probe>>>,
-    papaya: papaya::HashMap<ViewId, Arc<dyn Probe>>,
-    pool_dash: DashMap<PoolKey, Arc<Vec<u64>>>,
-    pool_rwlock: RwLock<HashMap<PoolKey, Arc<Vec<u64>>>>,
+    vec: Vec<Arc<dyn Probe>>,
+    nohash: IdMap<ViewId, Arc<dyn Probe>>,
+    dash: Arc<DashMap<ViewId, Arc<dyn Probe>, IdHash>>,
+    rwlock: RwLock<IdMap<ViewId, Arc<dyn Probe>>>,
+    papaya: papaya::HashMap<ViewId, Arc<dyn Probe>, IdHash>,
+    pool_vec: Vec<Arc<Vec<u64>>>,
+    pool_nohash: IdMap<PoolKey, Arc<Vec<u64>>>,
+    pool_dash: DashMap<PoolKey, Arc<Vec<u64>>, IdHash>,
+    pool_rwlock: RwLock<IdMap<PoolKey, Arc<Vec<u64>>>>,
+    pool_papaya: papaya::HashMap<PoolKey, Arc<Vec<u64>>, IdHash>,
+    /// Positions in the tables, in lookup order (what `vec_index` indexes by).
+    order: Vec<usize>,
     keys: Vec<ViewId>,
     pool_keys: Vec<PoolKey>,
 }
 
 fn tables(n: usize) -> Tables {
     let registry = Arc::new(BindingRegistry::new());
-    let dash = Arc::new(DashMap::new());
-    let rwlock = RwLock::new(HashMap::new());
-    let papaya = papaya::HashMap::new();
-    let pool_dash = DashMap::new();
-    let pool_rwlock = RwLock::new(HashMap::new());
+    let mut t = Tables {
+        registry: registry.clone(),
+        bindings: Vec::new(),
+        vec: (0..n).map(probe).collect(),
+        nohash: IdMap::default(),
+        dash: Arc::new(DashMap::with_hasher(IdHash::default())),
+        rwlock: RwLock::new(IdMap::default()),
+        papaya: papaya::HashMap::with_hasher(IdHash::default()),
+        pool_vec: (0..n).map(|_| Arc::new(Vec::new())).collect(),
+        pool_nohash: IdMap::default(),
+        pool_dash: DashMap::with_hasher(IdHash::default()),
+        pool_rwlock: RwLock::new(IdMap::default()),
+        pool_papaya: papaya::HashMap::with_hasher(IdHash::default()),
+        order: (0..BATCH).map(|k| shuffled(n, 3)[k % n]).collect(),
+        keys: Vec::new(),
+        pool_keys: Vec::new(),
+    };
     for i in 0..n {
         let id = view_id(i);
         let info = ViewInfo {
@@ -53,29 +80,28 @@ fn tables(n: usize) -> Tables {
             .bind_to::<dyn Probe>(id, Implementation::new("p", 1, probe(i)))
             .unwrap();
         registry.register_pool(id, model_type(i)).unwrap();
-        dash.insert(id, probe(i));
-        rwlock.write().insert(id, probe(i));
-        papaya.pin().insert(id, probe(i));
-        pool_dash.insert((id, model_type(i)), Arc::new(Vec::new()));
-        pool_rwlock
-            .write()
-            .insert((id, model_type(i)), Arc::new(Vec::new()));
+        t.nohash.insert(id, probe(i));
+        t.dash.insert(id, probe(i));
+        t.rwlock.write().insert(id, probe(i));
+        t.papaya.pin().insert(id, probe(i));
+        let key = (id, model_type(i));
+        t.pool_nohash.insert(key, Arc::new(Vec::new()));
+        t.pool_dash.insert(key, Arc::new(Vec::new()));
+        t.pool_rwlock.write().insert(key, Arc::new(Vec::new()));
+        t.pool_papaya.pin().insert(key, Arc::new(Vec::new()));
     }
-    let order: Vec<usize> = (0..BATCH).map(|k| shuffled(n, 3)[k % n]).collect();
-    Tables {
-        bindings: order
-            .iter()
-            .map(|&i| registry.binding_for::<dyn Probe>(view_id(i)).unwrap())
-            .collect(),
-        keys: order.iter().map(|&i| view_id(i)).collect(),
-        pool_keys: order.iter().map(|&i| (view_id(i), model_type(i))).collect(),
-        registry,
-        dash,
-        rwlock,
-        papaya,
-        pool_dash,
-        pool_rwlock,
-    }
+    t.bindings = t
+        .order
+        .iter()
+        .map(|&i| registry.binding_for::<dyn Probe>(view_id(i)).unwrap())
+        .collect();
+    t.keys = t.order.iter().map(|&i| view_id(i)).collect();
+    t.pool_keys = t
+        .order
+        .iter()
+        .map(|&i| (view_id(i), model_type(i)))
+        .collect();
+    t
 }
 
 fn lookup(c: &mut Criterion) {
@@ -85,44 +111,63 @@ fn lookup(c: &mut Criterion) {
         let mut t = tables(n);
         g.bench_function(BenchmarkId::new("binding_cached", n), |b| {
             b.iter(|| {
-                t.bindings
-                    .iter_mut()
-                    .map(|b| b.get().map_or(0, |p| p.value()))
-                    .sum::<u64>()
+                for binding in &mut t.bindings {
+                    black_box(binding.get());
+                }
             })
         });
         let mut reader = t.registry.reader();
         g.bench_function(BenchmarkId::new("registry_get", n), |b| {
             b.iter(|| {
-                t.keys
-                    .iter()
-                    .map(|&id| reader.get_by_id::<dyn Probe>(id).map_or(0, |p| p.value()))
-                    .sum::<u64>()
+                for &id in &t.keys {
+                    black_box(reader.get_by_id::<dyn Probe>(id));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("vec_index", n), |b| {
+            b.iter(|| {
+                let vec = black_box(&t.vec);
+                for &i in &t.order {
+                    black_box(&vec[i]);
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("nohash_hashmap", n), |b| {
+            b.iter(|| {
+                let map = black_box(&t.nohash);
+                for id in &t.keys {
+                    black_box(map.get(id));
+                }
             })
         });
         g.bench_function(BenchmarkId::new("dashmap", n), |b| {
             b.iter(|| {
-                t.keys
-                    .iter()
-                    .map(|id| t.dash.get(id).map_or(0, |p| Probe::value(&**p)))
-                    .sum::<u64>()
+                for id in &t.keys {
+                    black_box(t.dash.get(id));
+                }
             })
         });
         g.bench_function(BenchmarkId::new("rwlock_hashmap", n), |b| {
             b.iter(|| {
-                t.keys
-                    .iter()
-                    .map(|id| t.rwlock.read().get(id).map_or(0, |p| p.value()))
-                    .sum::<u64>()
+                let map = t.rwlock.read();
+                for id in &t.keys {
+                    black_box(map.get(id));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("rwlock_hashmap_per_get", n), |b| {
+            b.iter(|| {
+                for id in &t.keys {
+                    black_box(t.rwlock.read().get(id).is_some());
+                }
             })
         });
         g.bench_function(BenchmarkId::new("papaya", n), |b| {
             b.iter(|| {
                 let map = t.papaya.pin();
-                t.keys
-                    .iter()
-                    .map(|id| map.get(id).map_or(0, |p| p.value()))
-                    .sum::<u64>()
+                for id in &t.keys {
+                    black_box(map.get(id));
+                }
             })
         });
     }
@@ -137,26 +182,48 @@ fn pool_lookup(c: &mut Criterion) {
         let mut reader = t.registry.reader();
         g.bench_function(BenchmarkId::new("playground", n), |b| {
             b.iter(|| {
-                t.pool_keys
-                    .iter()
-                    .map(|&(v, m)| reader.pool(v, m).map_or(0, |p| p.len()))
-                    .sum::<usize>()
+                for &(v, m) in &t.pool_keys {
+                    black_box(reader.pool(v, m));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("vec_index", n), |b| {
+            b.iter(|| {
+                let vec = black_box(&t.pool_vec);
+                for &i in &t.order {
+                    black_box(&vec[i]);
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("nohash_hashmap", n), |b| {
+            b.iter(|| {
+                let map = black_box(&t.pool_nohash);
+                for k in &t.pool_keys {
+                    black_box(map.get(k));
+                }
             })
         });
         g.bench_function(BenchmarkId::new("dashmap", n), |b| {
             b.iter(|| {
-                t.pool_keys
-                    .iter()
-                    .map(|k| t.pool_dash.get(k).map_or(0, |p| p.len()))
-                    .sum::<usize>()
+                for k in &t.pool_keys {
+                    black_box(t.pool_dash.get(k));
+                }
             })
         });
         g.bench_function(BenchmarkId::new("rwlock_hashmap", n), |b| {
             b.iter(|| {
-                t.pool_keys
-                    .iter()
-                    .map(|k| t.pool_rwlock.read().get(k).map_or(0, |p| p.len()))
-                    .sum::<usize>()
+                let map = t.pool_rwlock.read();
+                for k in &t.pool_keys {
+                    black_box(map.get(k));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("papaya", n), |b| {
+            b.iter(|| {
+                let map = t.pool_papaya.pin();
+                for k in &t.pool_keys {
+                    black_box(map.get(k));
+                }
             })
         });
     }
@@ -179,10 +246,9 @@ fn lookup_contended(c: &mut Criterion) {
             });
             let mut reader = t.registry.reader();
             b.iter(|| {
-                t.keys
-                    .iter()
-                    .map(|&id| reader.get_by_id::<dyn Probe>(id).map_or(0, |p| p.value()))
-                    .sum::<u64>()
+                for &id in &t.keys {
+                    black_box(reader.get_by_id::<dyn Probe>(id));
+                }
             })
         });
         g.bench_function(BenchmarkId::new("dashmap", n), |b| {
@@ -192,10 +258,9 @@ fn lookup_contended(c: &mut Criterion) {
                 std::thread::sleep(Duration::from_millis(1));
             });
             b.iter(|| {
-                t.keys
-                    .iter()
-                    .map(|id| t.dash.get(id).map_or(0, |p| Probe::value(&**p)))
-                    .sum::<u64>()
+                for id in &t.keys {
+                    black_box(t.dash.get(id));
+                }
             })
         });
     }

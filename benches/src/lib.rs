@@ -5,6 +5,7 @@
 
 #![allow(missing_docs, reason = "bench fixtures")]
 
+pub mod lanes;
 pub mod probe;
 pub mod report;
 
