@@ -77,33 +77,19 @@ fn field_read(c: &mut Criterion) {
     let mut g = c.benchmark_group("kernel/field_read");
     g.throughput(Throughput::Elements(N as u64 * FIELDS));
     g.bench_function("plain_f32", |b| {
-        b.iter(|| sum_lanes(black_box(&plain).iter().map(|p| p.x + p.y + p.z)))
+        b.iter(|| sum_lanes(black_box(&plain), |p| p.x + p.y + p.z))
     });
     g.bench_function("atomic_inline", |b| {
-        b.iter(|| {
-            sum_lanes(
-                black_box(&atomic)
-                    .iter()
-                    .map(|p| p.x.load() + p.y.load() + p.z.load()),
-            )
-        })
+        b.iter(|| sum_lanes(black_box(&atomic), |p| p.x.load() + p.y.load() + p.z.load()))
     });
     g.bench_function("arc_atomic_cell", |b| {
-        b.iter(|| {
-            sum_lanes(
-                black_box(&arc)
-                    .iter()
-                    .map(|p| p.x.load() + p.y.load() + p.z.load()),
-            )
-        })
+        b.iter(|| sum_lanes(black_box(&arc), |p| p.x.load() + p.y.load() + p.z.load()))
     });
     g.bench_function("shared_rwlock", |b| {
         b.iter(|| {
-            sum_lanes(
-                black_box(&shared)
-                    .iter()
-                    .map(|p| *p.x.read() + *p.y.read() + *p.z.read()),
-            )
+            sum_lanes(black_box(&shared), |p| {
+                *p.x.read() + *p.y.read() + *p.z.read()
+            })
         })
     });
     g.finish();

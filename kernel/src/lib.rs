@@ -38,8 +38,8 @@ pub mod view;
 pub use cell::{Atomic, AtomicNumber, AtomicValue, Handle, Once, Shared};
 pub use error::{KernelError, StateError};
 pub use id::{
-    ComponentId, Entity, EntityId, Generation, IdHasher, IdMap, ModelId, ModelType, ViewId,
-    fnv1a_64, fnv1a_64_bytes,
+    ComponentId, Entity, EntityId, Generation, IdHasher, IdMap, IdTable, ModelId, ModelType,
+    ViewId, fnv1a_64, fnv1a_64_bytes,
 };
 pub use model::{Model, ModelTrait, ModelTypeInfo};
 pub use view::{View, ViewModelTrait, ViewTrait};

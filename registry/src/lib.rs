@@ -18,6 +18,7 @@ mod reader;
 mod registry;
 pub mod swap;
 mod table;
+mod typed_bound;
 
 pub use binding::{Binding, BindingGuard};
 pub use error::RegistryError;

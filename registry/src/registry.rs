@@ -6,6 +6,7 @@ use crate::implementation::Implementation;
 use crate::reader::RegistryReader;
 use crate::swap::{Guard, SwapCell};
 use crate::table::{Bound, DynModelPool, Slot, Table, ViewEntry, ViewInfo};
+use crate::typed_bound::TypedBound;
 use playground_kernel::sync::{Mutex, StdArc as Arc};
 use playground_kernel::{ModelType, View, ViewId};
 
@@ -125,7 +126,9 @@ impl BindingRegistry {
             }
             let empty: Arc<Bound<V>> = Arc::new(None);
             let slot: Arc<Slot<V>> = Arc::new(SwapCell::new(empty.clone()));
-            table.bound.insert(info.view_id, empty);
+            table
+                .bound
+                .insert(info.view_id, TypedBound::new::<V>(empty));
             table.views.insert(
                 info.view_id,
                 ViewEntry {
@@ -175,7 +178,9 @@ impl BindingRegistry {
                 .as_ref()
                 .map(|imp| (imp.name().to_owned(), imp.api_version()));
             let next: Arc<Bound<V>> = Arc::new(next);
-            table.bound.insert(view_id, next.clone());
+            table
+                .bound
+                .insert(view_id, TypedBound::new::<V>(next.clone()));
             // Bindings follow the slot; table readers see the new snapshot once `write`
             // publishes it. Each reader sees the old or the new implementation, never neither.
             slot.store(next);
@@ -258,12 +263,7 @@ impl BindingRegistry {
         view_id: ViewId,
     ) -> Option<ViewGuard<V>> {
         let table = self.table.load();
-        let bound = table
-            .bound
-            .get(&view_id)?
-            .clone()
-            .downcast::<Bound<V>>()
-            .ok()?;
+        let bound = table.bound.get(&view_id)?.shared::<V>()?;
         bound.is_some().then_some(ViewGuard { bound })
     }
 

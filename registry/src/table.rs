@@ -3,8 +3,9 @@
 use crate::error::RegistryError;
 use crate::implementation::Implementation;
 use crate::swap::SwapCell;
+use crate::typed_bound::TypedBound;
 use playground_kernel::sync::StdArc as Arc;
-use playground_kernel::{Handle, IdMap, ModelTrait, ModelType, View, ViewId};
+use playground_kernel::{Handle, IdMap, IdTable, ModelTrait, ModelType, View, ViewId};
 use playground_pools::ModelPool;
 use std::any::Any;
 
@@ -70,16 +71,16 @@ impl ViewEntry {
 
 /// A snapshot of everything registered.
 ///
-/// Lookups touch only `bound` and `pools`, whose entries are 24 bytes, so a table of 4,096
-/// Views stays within a core's L2 cache; everything only inspection and writers need lives in
+/// Lookups touch only `bound` and `pools`, flat tables whose slots hold the key beside what a
+/// lookup returns (one probe, one slot); everything only inspection and writers need lives in
 /// `views`.
 #[derive(Clone, Default)]
 pub(crate) struct Table {
-    /// Per View, `Arc<Bound<V>>`: the same allocation its slot holds now, so a table read
-    /// needs no second load.
-    pub(crate) bound: IdMap<ViewId, Arc<dyn Any + Send + Sync>>,
+    /// Per View, its `Arc<Bound<V>>` (the same allocation its slot holds now) with the type
+    /// it was registered as and the implementation's address, so a read needs no other load.
+    pub(crate) bound: IdTable<ViewId, TypedBound>,
     pub(crate) views: IdMap<ViewId, ViewEntry>,
-    pub(crate) pools: IdMap<(ViewId, ModelType), Arc<DynModelPool>>,
+    pub(crate) pools: IdTable<(ViewId, ModelType), Arc<DynModelPool>>,
 }
 
 impl Table {
@@ -87,8 +88,7 @@ impl Table {
     /// unbound, or was registered with another type than `V`.
     #[inline]
     pub(crate) fn get<V: ?Sized + Send + Sync + 'static>(&self, view_id: ViewId) -> Option<&V> {
-        let bound = self.bound.get(&view_id)?.downcast_ref::<Bound<V>>()?;
-        bound.as_ref().map(Implementation::view)
+        self.bound.get(&view_id)?.view::<V>()
     }
 
     #[inline]

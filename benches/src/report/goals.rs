@@ -45,7 +45,11 @@ const fn row(
     }
 }
 
-/// Every row, in report order.
+/// The ecs_bench_suite peers every `ecs/*` group holds.
+const ECS_PEERS: &[&str] = &["bevy_ecs", "hecs", "legion", "shipyard", "sparsey", "specs"];
+
+/// Every row, in report order. A peer id starting with `/` names a function of another group
+/// (`/group/function`), for goals relative to another measurement (contended vs uncontended).
 pub const ROWS: &[Row] = &[
     row(
         "kernel/field_read",
@@ -62,7 +66,13 @@ pub const ROWS: &[Row] = &[
     row(
         "kernel/field_write",
         "atomic_inline",
-        &["plain_f32", "arc_atomic_cell", "shared_rwlock"],
+        &["plain_f32"],
+        Goal::Report,
+    ),
+    row(
+        "kernel/field_write",
+        "atomic_inline",
+        &["arc_atomic_cell", "shared_rwlock"],
         Goal::Report,
     ),
     row("kernel/dispatch", "dyn_trait", &["direct"], Goal::Report),
@@ -72,6 +82,12 @@ pub const ROWS: &[Row] = &[
         "playground",
         &["vec_index"],
         Goal::RatioAndNs(3.0, 2.0),
+    ),
+    row(
+        "pools/component_get",
+        "playground",
+        &["hashmap_fx"],
+        Goal::Report,
     ),
     row(
         "pools/component_iter",
@@ -94,50 +110,86 @@ pub const ROWS: &[Row] = &[
     row(
         "pools/model_get_contended",
         "playground",
+        &["/pools/model_get/playground"],
+        Goal::RatioAtMost(1.5),
+    ),
+    row(
+        "pools/model_get_contended",
+        "playground",
         &["sharded_slab", "rwlock_slab"],
         Goal::Report,
     ),
     row(
         "registry/lookup",
         "registry_get/64",
+        &["nohash_hashmap/64"],
+        Goal::RatioAndNs(1.5, 3.0),
+    ),
+    row(
+        "registry/lookup",
+        "registry_get/64",
         &["dashmap/64", "rwlock_hashmap/64", "papaya/64"],
-        Goal::RatioAndNs(0.333, 3.0),
+        Goal::Report,
     ),
     row(
         "registry/lookup",
         "binding_cached/64",
-        &["dashmap/64", "rwlock_hashmap/64", "papaya/64"],
-        Goal::RatioAndNs(0.333, 1.0),
+        &["vec_index/64", "nohash_hashmap/64"],
+        Goal::NsAtMost(1.0),
+    ),
+    row(
+        "registry/lookup",
+        "registry_get/4096",
+        &["nohash_hashmap/4096"],
+        Goal::RatioAndNs(1.5, 3.0),
     ),
     row(
         "registry/lookup",
         "registry_get/4096",
         &["dashmap/4096", "rwlock_hashmap/4096", "papaya/4096"],
-        Goal::RatioAndNs(0.333, 3.0),
+        Goal::Report,
     ),
     row(
         "registry/lookup",
         "binding_cached/4096",
-        &["dashmap/4096", "rwlock_hashmap/4096", "papaya/4096"],
-        Goal::RatioAndNs(0.333, 1.0),
+        &["vec_index/4096", "nohash_hashmap/4096"],
+        Goal::NsAtMost(1.0),
     ),
     row(
         "registry/pool_lookup",
         "playground/64",
-        &["dashmap/64", "rwlock_hashmap/64"],
-        Goal::RatioAndNs(0.333, 3.0),
+        &["nohash_hashmap/64"],
+        Goal::RatioAndNs(1.5, 3.0),
+    ),
+    row(
+        "registry/pool_lookup",
+        "playground/64",
+        &["dashmap/64", "rwlock_hashmap/64", "papaya/64"],
+        Goal::Report,
     ),
     row(
         "registry/pool_lookup",
         "playground/4096",
-        &["dashmap/4096", "rwlock_hashmap/4096"],
-        Goal::RatioAndNs(0.333, 3.0),
+        &["nohash_hashmap/4096"],
+        Goal::RatioAndNs(1.5, 3.0),
+    ),
+    row(
+        "registry/pool_lookup",
+        "playground/4096",
+        &["dashmap/4096", "rwlock_hashmap/4096", "papaya/4096"],
+        Goal::Report,
     ),
     row(
         "registry/lookup_contended",
         "registry_get/64",
-        &["dashmap/64"],
-        Goal::Report,
+        &["/registry/lookup/registry_get/64"],
+        Goal::RatioAtMost(1.2),
+    ),
+    row(
+        "registry/lookup_contended",
+        "registry_get/4096",
+        &["/registry/lookup/registry_get/4096"],
+        Goal::RatioAtMost(1.2),
     ),
     row(
         "registry/lookup_contended",
@@ -154,37 +206,43 @@ pub const ROWS: &[Row] = &[
     row(
         "ecs/simple_insert",
         "playground",
-        &["bevy_ecs", "hecs", "shipyard"],
+        ECS_PEERS,
         Goal::RatioAtMost(1.0),
     ),
     row(
         "ecs/simple_iter",
         "playground",
-        &["bevy_ecs", "hecs", "shipyard"],
+        ECS_PEERS,
         Goal::RatioAtMost(1.0),
     ),
     row(
         "ecs/frag_iter",
         "playground",
-        &["bevy_ecs", "hecs", "shipyard"],
+        ECS_PEERS,
         Goal::RatioAtMost(1.0),
     ),
     row(
         "ecs/add_remove",
         "playground",
-        &["bevy_ecs", "hecs", "shipyard"],
+        ECS_PEERS,
         Goal::RatioAtMost(1.0),
+    ),
+    row(
+        "ecs/add_remove",
+        "playground_writer",
+        ECS_PEERS,
+        Goal::Report,
     ),
     row(
         "ecs/schedule",
         "playground",
-        &["bevy_ecs", "hecs", "shipyard"],
+        ECS_PEERS,
         Goal::RatioAtMost(1.0),
     ),
     row(
         "ecs/heavy_compute",
         "playground",
-        &["bevy_ecs", "hecs", "shipyard"],
+        ECS_PEERS,
         Goal::RatioAtMost(1.0),
     ),
     row("ecs/snapshot", "save+restore", &[], Goal::MsAtMost(20.0)),

@@ -40,21 +40,46 @@ fn bars(line: &Line) -> String {
     svg + "</svg>"
 }
 
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => r#"<b style="color:#1a7f37">met</b>"#,
+        Some(false) => r#"<b style="color:#cf222e">not met</b>"#,
+        None => "reported",
+    }
+}
+
+/// The summary table the page opens with: one line per path.
+fn summary(lines: &[Line]) -> String {
+    let mut rows = String::new();
+    for l in lines {
+        rows += &format!(
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(l.row.group),
+            escape(l.row.playground),
+            l.ours.map_or("no data".into(), human),
+            l.best
+                .map_or("-".into(), |(n, m)| format!("{} {}", escape(n), human(m))),
+            l.ratio().map_or("-".into(), |r| format!("{r:.2}x")),
+            escape(&goal_text(l.row.goal)),
+            verdict(l.met)
+        );
+    }
+    format!(
+        "<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse;font-size:13px\">\
+         <tr><th>group</th><th>path</th><th>playground</th><th>best peer / baseline</th><th>ratio</th><th>goal</th><th>met</th></tr>\n{rows}</table>"
+    )
+}
+
 /// The whole page.
 pub fn page(lines: &[Line], machine: &str) -> String {
-    let mut body = String::new();
+    let mut body = summary(lines);
     for l in lines {
-        let verdict = match l.met {
-            Some(true) => r#"<b style="color:#1a7f37">met</b>"#,
-            Some(false) => r#"<b style="color:#cf222e">not met</b>"#,
-            None => "reported",
-        };
         body += &format!(
             "<h3>{} <code>{}</code></h3><p>goal {} — {} {}</p>{}\n",
             escape(l.row.group),
             escape(l.row.playground),
             escape(&goal_text(l.row.goal)),
-            verdict,
+            verdict(l.met),
             l.ratio()
                 .map_or(String::new(), |r| format!("(ratio to best peer {r:.2}x)")),
             bars(l)

@@ -35,7 +35,13 @@ pub fn evaluate(medians: &Medians) -> Vec<Line> {
     goals::ROWS
         .iter()
         .map(|row| {
-            let get = |f: &str| medians.get(&format!("{}/{f}", row.group)).copied();
+            let get = |f: &str| {
+                let key = match f.strip_prefix('/') {
+                    Some(path) => path.to_owned(),
+                    None => format!("{}/{f}", row.group),
+                };
+                medians.get(&key).copied()
+            };
             let ours = row.playground.split('+').map(get).sum::<Option<f64>>();
             let peers: Vec<(&'static str, f64)> = row
                 .peers
@@ -109,6 +115,14 @@ pub fn table(lines: &[Line]) -> String {
             goal_text(l.row.goal),
             met
         );
+        if l.peers.len() > 1 {
+            let all: Vec<String> = l
+                .peers
+                .iter()
+                .map(|(n, m)| format!("{n} {}", human(*m)))
+                .collect();
+            out += &format!("{:<28} peers: {}\n", "", all.join(", "));
+        }
     }
     out
 }
@@ -158,6 +172,21 @@ mod tests {
     }
 
     #[test]
+    fn a_peer_id_with_a_leading_slash_names_another_group() {
+        let m = medians(&[
+            ("registry/lookup_contended/registry_get/64", 6.0),
+            ("registry/lookup/registry_get/64", 4.0),
+        ]);
+        let lines = evaluate(&m);
+        let contended = lines
+            .iter()
+            .find(|l| l.row.group == "registry/lookup_contended" && l.row.peers.len() == 1)
+            .unwrap();
+        assert_eq!(contended.ratio(), Some(1.5));
+        assert_eq!(contended.met, Some(false), "1.5x is over the 1.2x goal");
+    }
+
+    #[test]
     fn the_page_draws_a_bar_per_measurement_and_escapes_names() {
         let m = medians(&[
             ("ecs/frag_iter/playground", 50.0),
@@ -167,6 +196,13 @@ mod tests {
         let page = html::page(&lines, "a <test> machine");
         assert!(page.contains("a &lt;test&gt; machine"));
         assert_eq!(page.matches("<rect").count(), 2);
+        let (table, chart) = (page.find("<table").unwrap(), page.find("<svg").unwrap());
+        assert!(table < chart, "the summary table opens the page");
+        assert_eq!(
+            page.matches("<tr><td>").count(),
+            lines.len(),
+            "one summary line per path"
+        );
         assert_eq!(human(1500.0), "1.50 µs");
     }
 }

@@ -8,11 +8,13 @@
 mod entity;
 mod hash;
 mod id_map;
+mod id_table;
 mod model_id;
 mod stable;
 
 pub use entity::{Entity, EntityId, Generation};
 pub use hash::{fnv1a_64, fnv1a_64_bytes};
 pub use id_map::{IdHasher, IdMap};
+pub use id_table::IdTable;
 pub use model_id::ModelId;
 pub use stable::{ComponentId, ModelType, ViewId};

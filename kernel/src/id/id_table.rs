@@ -1,0 +1,153 @@
+//! `IdTable`: a flat, open-addressed map from stable ids to values, for read-mostly tables
+//! (the registry's published snapshots).
+//!
+//! The ids are already uniformly distributed 64-bit hashes, so a slot is found from the id's
+//! low bits with no hashing, and each slot holds its key beside its value: a hit is one probe
+//! of one slot, a key compare and the value, in one cache line for small values. Linear
+//! probing at a load factor of at most one half keeps probe runs short. Entries are inserted
+//! and replaced, never removed (a snapshot is rebuilt, not edited down), so there are no
+//! tombstones.
+//!
+//! Invariant: every stored key is reachable from its home slot (`hash & mask`) by stepping
+//! forward over occupied slots only; `len <= slots.len() / 2`.
+
+use super::id_map::IdHasher;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash};
+
+/// A map from ids (or tuples of ids) to values, open-addressed, insert-only.
+#[derive(Clone, Debug)]
+pub struct IdTable<K, V> {
+    slots: Box<[Option<(K, V)>]>,
+    len: usize,
+}
+
+impl<K, V> Default for IdTable<K, V> {
+    fn default() -> Self {
+        Self {
+            slots: Box::new([]),
+            len: 0,
+        }
+    }
+}
+
+#[inline(always)]
+fn home<K: Hash>(key: &K, mask: usize) -> usize {
+    // The identity hasher passes an id through; truncating to the low bits is the slot.
+    BuildHasherDefault::<IdHasher>::default().hash_one(key) as usize & mask
+}
+
+impl<K: Hash + Eq, V> IdTable<K, V> {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The value stored under `key`.
+    #[inline]
+    pub fn get(&self, key: &K) -> Option<&V> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = home(key, mask);
+        loop {
+            match &self.slots[i] {
+                Some((k, v)) if k == key => return Some(v),
+                Some(_) => i = (i + 1) & mask,
+                None => return None,
+            }
+        }
+    }
+
+    /// Whether `key` has a value.
+    pub fn contains_key(&self, key: &K) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Stores `value` under `key`, returning the value it replaced.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = home(&key, mask);
+        loop {
+            match &mut self.slots[i] {
+                Some((k, v)) if *k == key => return Some(std::mem::replace(v, value)),
+                Some(_) => i = (i + 1) & mask,
+                empty @ None => {
+                    *empty = Some((key, value));
+                    self.len += 1;
+                    return None;
+                }
+            }
+        }
+    }
+
+    /// Every entry, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.slots.iter().flatten().map(|(k, v)| (k, v))
+    }
+
+    /// Every value, in slot order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.iter().map(|(_, v)| v)
+    }
+
+    fn grow(&mut self) {
+        let capacity = (self.slots.len() * 2).max(8);
+        let old = std::mem::replace(
+            &mut self.slots,
+            std::iter::repeat_with(|| None).take(capacity).collect(),
+        );
+        self.len = 0;
+        for (k, v) in old.into_vec().into_iter().flatten() {
+            self.insert(k, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdTable;
+    use crate::ViewId;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    proptest! {
+        /// Inserts (many colliding in the low bits) and lookups against a `HashMap`.
+        #[test]
+        fn matches_a_hash_map(ops in prop::collection::vec((0u64..64, any::<u8>(), any::<bool>()), 0..400)) {
+            let mut table = IdTable::new();
+            let mut reference = HashMap::new();
+            for (key, value, insert) in ops {
+                // Keys that share their low bits with others exercise probe runs.
+                let key = ViewId::from_bits(key.wrapping_mul(1 << 20) | (key & 3));
+                if insert {
+                    prop_assert_eq!(table.insert(key, value), reference.insert(key, value));
+                }
+                prop_assert_eq!(table.get(&key), reference.get(&key));
+                prop_assert_eq!(table.len(), reference.len());
+                prop_assert!(table.len() * 2 <= table.slots.len().max(1));
+            }
+            let mut all: Vec<_> = table.iter().map(|(k, v)| (*k, *v)).collect();
+            let mut expected: Vec<_> = reference.into_iter().collect();
+            all.sort_unstable();
+            expected.sort_unstable();
+            prop_assert_eq!(all, expected);
+        }
+    }
+
+    #[test]
+    fn an_empty_table_finds_nothing() {
+        let table: IdTable<ViewId, u8> = IdTable::new();
+        assert_eq!(table.get(&ViewId::from_name("x")), None);
+    }
+}
