@@ -10,7 +10,7 @@ use crate::error::EcsError;
 use playground_kernel::sync::{
     MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
-use playground_kernel::{ComponentId, Entity, IdMap};
+use playground_kernel::{ComponentId, Entity, IdTable};
 use playground_pools::ComponentPool;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -73,7 +73,7 @@ impl<T: Component> Writer<'_, T> {
 #[derive(Default)]
 pub struct World {
     pub(crate) entities: Entities,
-    pub(crate) pools: IdMap<ComponentId, PoolCell>,
+    pub(crate) pools: IdTable<ComponentId, PoolCell>,
     resources: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
     pub(crate) alignment: AlignmentCache,
     queries: Queries,
@@ -123,12 +123,13 @@ impl World {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn pool_mut_unlocked<T: Component>(&mut self) -> &mut ComponentPool<T> {
         &mut self
             .pools
-            .entry(T::ID)
-            .or_insert_with(|| RwLock::new(PoolBox::new(TypedPool::<T>::plain())))
+            .get_or_insert_with(T::ID, || {
+                RwLock::new(PoolBox::new(TypedPool::<T>::plain()))
+            })
             .get_mut()
             .typed_mut::<T>()
             .pool
@@ -185,6 +186,7 @@ impl World {
     }
 
     /// Adds or replaces `entity`'s `T`, returning the replaced value.
+    #[inline]
     pub fn insert<T: Component>(
         &mut self,
         entity: Entity,
@@ -201,6 +203,7 @@ impl World {
     }
 
     /// Removes and returns `entity`'s `T`.
+    #[inline]
     pub fn remove<T: Component>(&mut self, entity: Entity) -> Result<Option<T>, EcsError> {
         if !self.entities.is_alive(entity) {
             return Err(EcsError::StaleEntity { entity });

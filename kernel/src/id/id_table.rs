@@ -36,7 +36,7 @@ fn home<K: Hash>(key: &K, mask: usize) -> usize {
     BuildHasherDefault::<IdHasher>::default().hash_one(key) as usize & mask
 }
 
-impl<K: Hash + Eq, V> IdTable<K, V> {
+impl<K: Hash + Eq + Clone, V> IdTable<K, V> {
     /// An empty table.
     pub fn new() -> Self {
         Self::default()
@@ -64,6 +64,74 @@ impl<K: Hash + Eq, V> IdTable<K, V> {
                 None => return None,
             }
         }
+    }
+
+    /// The slot holding `key`, if any.
+    #[inline]
+    fn find(&self, key: &K) -> Option<usize> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = home(key, mask);
+        loop {
+            match &self.slots[i] {
+                Some((k, _)) if k == key => return Some(i),
+                Some(_) => i = (i + 1) & mask,
+                None => return None,
+            }
+        }
+    }
+
+    /// The value stored under `key`, mutably.
+    #[inline]
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        let i = self.find(key)?;
+        self.slots[i].as_mut().map(|(_, v)| v)
+    }
+
+    /// The values of `N` distinct keys at once, mutably; `None` for a key with no value.
+    /// Panics if two keys are equal (as `HashMap::get_disjoint_mut` does).
+    pub fn get_disjoint_mut<const N: usize>(&mut self, keys: [&K; N]) -> [Option<&mut V>; N] {
+        let found = keys.map(|k| self.find(k));
+        for (i, a) in found.iter().enumerate() {
+            assert!(
+                a.is_none() || !found[..i].contains(a),
+                "get_disjoint_mut: the same key twice"
+            );
+        }
+        let mut rest: &mut [Option<(K, V)>] = &mut self.slots;
+        let mut offset = 0;
+        let mut order: Vec<(usize, usize)> = found
+            .iter()
+            .enumerate()
+            .filter_map(|(n, slot)| slot.map(|s| (s, n)))
+            .collect();
+        order.sort_unstable();
+        let mut out: [Option<&mut V>; N] = std::array::from_fn(|_| None);
+        for (slot, n) in order {
+            let (_, tail) = rest.split_at_mut(slot - offset);
+            let (here, tail) = tail.split_at_mut(1);
+            out[n] = here[0].as_mut().map(|(_, v)| v);
+            rest = tail;
+            offset = slot + 1;
+        }
+        out
+    }
+
+    /// The value under `key`, inserting `make()` first if there is none.
+    #[inline(always)]
+    pub fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        let i = match self.find(&key) {
+            Some(i) => i,
+            None => self.insert_new(key, make()),
+        };
+        let (_, v) = self.slots[i].as_mut().expect("found");
+        v
+    }
+
+    /// Inserts a key known to be absent; returns its slot.
+    #[cold]
+    fn insert_new(&mut self, key: K, value: V) -> usize {
+        self.insert(key.clone(), value);
+        self.find(&key).expect("just inserted")
     }
 
     /// Whether `key` has a value.
@@ -101,6 +169,16 @@ impl<K: Hash + Eq, V> IdTable<K, V> {
         self.iter().map(|(_, v)| v)
     }
 
+    /// Every value, mutably, in slot order.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.slots.iter_mut().flatten().map(|(_, v)| v)
+    }
+
+    /// Every key, in slot order.
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.iter().map(|(k, _)| k)
+    }
+
     fn grow(&mut self) {
         let capacity = (self.slots.len() * 2).max(8);
         let old = std::mem::replace(
@@ -111,6 +189,16 @@ impl<K: Hash + Eq, V> IdTable<K, V> {
         for (k, v) in old.into_vec().into_iter().flatten() {
             self.insert(k, v);
         }
+    }
+}
+
+impl<K: Hash + Eq + Clone, V> FromIterator<(K, V)> for IdTable<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(entries: I) -> Self {
+        let mut table = Self::new();
+        for (k, v) in entries {
+            table.insert(k, v);
+        }
+        table
     }
 }
 
@@ -130,8 +218,28 @@ mod tests {
             for (key, value, insert) in ops {
                 // Keys that share their low bits with others exercise probe runs.
                 let key = ViewId::from_bits(key.wrapping_mul(1 << 20) | (key & 3));
-                if insert {
-                    prop_assert_eq!(table.insert(key, value), reference.insert(key, value));
+                match (insert, value % 3) {
+                    (true, 0) => {
+                        let got = *table.get_or_insert_with(key, || value);
+                        prop_assert_eq!(got, *reference.entry(key).or_insert(value));
+                    }
+                    (true, _) => {
+                        prop_assert_eq!(table.insert(key, value), reference.insert(key, value));
+                    }
+                    (false, 1) => {
+                        if let Some(v) = table.get_mut(&key) {
+                            *v = v.wrapping_add(1);
+                        }
+                        if let Some(v) = reference.get_mut(&key) {
+                            *v = v.wrapping_add(1);
+                        }
+                    }
+                    (false, _) => {
+                        let other = ViewId::from_bits(key.to_bits() ^ 1);
+                        let [a, b] = table.get_disjoint_mut([&key, &other]);
+                        prop_assert_eq!(a.map(|v| *v), reference.get(&key).copied());
+                        prop_assert_eq!(b.map(|v| *v), reference.get(&other).copied());
+                    }
                 }
                 prop_assert_eq!(table.get(&key), reference.get(&key));
                 prop_assert_eq!(table.len(), reference.len());
@@ -143,6 +251,15 @@ mod tests {
             expected.sort_unstable();
             prop_assert_eq!(all, expected);
         }
+    }
+
+    #[test]
+    #[should_panic(expected = "the same key twice")]
+    fn disjoint_access_refuses_one_key_twice() {
+        let mut table = IdTable::new();
+        table.insert(ViewId::from_name("x"), 1);
+        let x = ViewId::from_name("x");
+        let _ = table.get_disjoint_mut([&x, &x]);
     }
 
     #[test]

@@ -133,7 +133,7 @@ impl<T> ComponentPool<T> {
     /// despawned without its components being removed), that component is dropped: the newer
     /// generation proves its owner is gone. If it holds a *newer* generation, `entity` is
     /// stale and the pool refuses with [`PoolError::StaleEntity`], unchanged.
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, entity: Entity, value: T) -> Result<Option<T>, PoolError> {
         let dense = self.data.len();
         let slot = self.sparse.slot_mut(entity.index());
