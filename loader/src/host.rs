@@ -21,22 +21,32 @@ pub struct Binder<'a> {
     registry: &'a BindingRegistry,
     owner: &'a StdArc<LibraryOwner>,
     name: &'a str,
+    /// The API version the module was built against (its header's), which the registry
+    /// checks against the View's registered version.
+    api_version: u64,
     first: bool,
 }
 
-impl Binder<'_> {
+impl<'a> Binder<'a> {
+    fn new<C: Core>(registry: &'a BindingRegistry, module: &'a Running<C>, first: bool) -> Self {
+        Self {
+            registry,
+            owner: &module.owner,
+            name: module.module.header.name.as_str(),
+            api_version: module.module.header.api_version,
+            first,
+        }
+    }
+
     /// Publishes `view` as the implementation of `V`: binds it on the first load (registering
-    /// `V` if the host has not), rebinds it on a reload.
+    /// `V` if the host has not), rebinds it on a reload. The implementation carries the
+    /// module's API version, so a module built against another version of `V`'s contract is
+    /// refused ([`RegistryError::VersionMismatch`]).
     pub fn publish<V: View + ?Sized>(&self, view: StdArc<V>) -> Result<(), RegistryError> {
         let imp =
-            Implementation::new(self.name, V::API_VERSION, view).with_owner(self.owner.erased());
+            Implementation::new(self.name, self.api_version, view).with_owner(self.owner.erased());
         if self.first {
-            if !self
-                .registry
-                .views()
-                .iter()
-                .any(|v| v.info.view_id == V::VIEW_ID)
-            {
+            if !self.registry.is_registered(V::VIEW_ID) {
                 self.registry.register_view::<V>()?;
             }
             if self.registry.get::<V>().is_some() {
@@ -153,12 +163,7 @@ impl<C: Core> ModuleHost<C> {
     ) -> Result<Self, LoadError> {
         let bind: Box<BindFn<C>> = Box::new(bind);
         let running = Self::start(path, &options)?;
-        let binder = Binder {
-            registry: &registry,
-            owner: &running.owner,
-            name: running.module.header.name.as_str(),
-            first: true,
-        };
+        let binder = Binder::new(&registry, &running, true);
         bind(&running.instance, &binder)?;
         Ok(Self {
             registry,
@@ -301,20 +306,10 @@ impl<C: Core> ModuleHost<C> {
             return refuse(&mut self.retired, next, ReloadError::Restore(fault));
         }
 
-        let binder = Binder {
-            registry: &self.registry,
-            owner: &next.owner,
-            name: next.module.header.name.as_str(),
-            first: false,
-        };
+        let binder = Binder::new(&self.registry, &next, false);
         if let Err(e) = (self.bind)(&next.instance, &binder) {
             // Some views may already point at the new module: point them all back.
-            let back = Binder {
-                registry: &self.registry,
-                owner: &self.running.owner,
-                name: self.running.module.header.name.as_str(),
-                first: false,
-            };
+            let back = Binder::new(&self.registry, &self.running, false);
             let _ = (self.bind)(&self.running.instance, &back);
             return refuse(&mut self.retired, next, LoadError::Bind(e).into());
         }
@@ -329,5 +324,65 @@ impl<C: Core> ModuleHost<C> {
             fresh,
             elapsed: started.elapsed(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Binder;
+    use crate::library::LibraryOwner;
+    use playground_kernel::View;
+    use playground_kernel::sync::StdArc;
+    use playground_registry::{BindingRegistry, RegistryError};
+
+    trait Greeter: Send + Sync {
+        fn hello(&self) -> u8;
+    }
+    impl View for dyn Greeter {
+        const NAME: &'static str = "test.loader.Greeter";
+        const API_VERSION: u64 = 11;
+    }
+    struct Hi;
+    impl Greeter for Hi {
+        fn hello(&self) -> u8 {
+            1
+        }
+    }
+
+    fn binder<'a>(
+        registry: &'a BindingRegistry,
+        owner: &'a StdArc<LibraryOwner>,
+        api_version: u64,
+    ) -> Binder<'a> {
+        Binder {
+            registry,
+            owner,
+            name: "greeter",
+            api_version,
+            first: true,
+        }
+    }
+
+    #[test]
+    fn a_module_built_against_another_api_version_is_refused_and_nothing_is_bound() {
+        let registry = BindingRegistry::new();
+        registry.register_view::<dyn Greeter>().unwrap();
+        let owner = StdArc::new(LibraryOwner::detached());
+        let err = binder(&registry, &owner, 12)
+            .publish::<dyn Greeter>(StdArc::new(Hi))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            RegistryError::VersionMismatch {
+                view_id: <dyn Greeter as View>::VIEW_ID,
+                expected: 11,
+                found: 12
+            }
+        );
+        assert!(registry.get::<dyn Greeter>().is_none(), "nothing was bound");
+        binder(&registry, &owner, 11)
+            .publish::<dyn Greeter>(StdArc::new(Hi))
+            .unwrap();
+        assert_eq!(registry.get::<dyn Greeter>().unwrap().hello(), 1);
     }
 }

@@ -146,6 +146,16 @@ pub(crate) fn open<C: Core>(
 }
 
 impl LibraryOwner {
+    /// An owner holding no library (unit tests of what is bound with an owner).
+    #[cfg(test)]
+    pub(crate) fn detached() -> Self {
+        Self {
+            library: None,
+            path: PathBuf::new(),
+            bytes: 0,
+        }
+    }
+
     /// This owner, type-erased, as the registry keeps it next to each implementation.
     pub fn erased(self: &StdArc<Self>) -> Owner {
         self.clone()

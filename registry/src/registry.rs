@@ -99,6 +99,11 @@ impl BindingRegistry {
         Ok(result)
     }
 
+    /// Whether a View is registered under `view_id` (bound or not).
+    pub fn is_registered(&self, view_id: ViewId) -> bool {
+        self.table.load().views.contains_key(&view_id)
+    }
+
     /// Registers View `V`. A second registration of its id (the same View, or another name
     /// that hashes alike) is refused, and the first stays.
     pub fn register_view<V: View + ?Sized>(&self) -> Result<(), RegistryError> {
@@ -323,5 +328,77 @@ impl BindingRegistry {
             .collect();
         reports.sort_unstable_by_key(|r| r.info.name);
         reports
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::BindingRegistry;
+    use crate::implementation::Implementation;
+    use playground_kernel::sync::StdArc as Arc;
+    use playground_kernel::{ModelType, View, ViewId};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    trait Answer: Send + Sync {
+        fn answer(&self) -> u32;
+    }
+    impl View for dyn Answer {
+        const NAME: &'static str = "test.registry.Answer";
+        const API_VERSION: u64 = 1;
+    }
+    struct Fixed(u32);
+    impl Answer for Fixed {
+        fn answer(&self) -> u32 {
+            self.0
+        }
+    }
+
+    /// Lookups each reader must finish while the writer lock is held.
+    const LOOKUPS: usize = 10_000;
+
+    #[test]
+    fn readers_finish_their_lookups_while_the_writer_lock_is_held() {
+        let registry = Arc::new(BindingRegistry::new());
+        registry.register_view::<dyn Answer>().unwrap();
+        registry
+            .bind(Implementation::new(
+                "a",
+                1,
+                Arc::new(Fixed(7)) as Arc<dyn Answer>,
+            ))
+            .unwrap();
+        let id: ViewId = <dyn Answer as View>::VIEW_ID;
+        let model = ModelType::from_name("test.registry.Model");
+        registry.register_pool(id, model).unwrap();
+        let (done, finished) = mpsc::channel();
+        registry
+            .write(|_| {
+                // The writer lock is held from here to the end of this closure. Readers that
+                // needed it would never finish, and the receive below would time out.
+                for _ in 0..2 {
+                    let (registry, done) = (registry.clone(), done.clone());
+                    std::thread::spawn(move || {
+                        let mut binding = registry.binding::<dyn Answer>().unwrap();
+                        let mut reader = registry.reader();
+                        let mut sum = 0u64;
+                        for _ in 0..LOOKUPS {
+                            sum += u64::from(binding.get().unwrap().answer());
+                            sum += u64::from(reader.get::<dyn Answer>().unwrap().answer());
+                            sum += u64::from(registry.get::<dyn Answer>().unwrap().answer());
+                            sum += u64::from(reader.pool(id, model).is_some());
+                        }
+                        done.send(sum).unwrap();
+                    });
+                }
+                for _ in 0..2 {
+                    let sum = finished
+                        .recv_timeout(Duration::from_secs(60))
+                        .expect("a reader blocked on the writer lock");
+                    assert_eq!(sum, LOOKUPS as u64 * (7 * 3 + 1));
+                }
+                Ok(())
+            })
+            .unwrap();
     }
 }

@@ -266,7 +266,7 @@ fn concurrent_writers_lose_no_update() {
 }
 
 #[test]
-fn readers_never_block_while_a_writer_rebinds() {
+fn readers_see_rebinds_in_order_while_a_writer_rebinds() {
     let drops = Arc::new(AtomicUsize::new(0));
     let r = registry_with_counter();
     r.bind(counter("v0", 0, &drops)).unwrap();

@@ -127,9 +127,7 @@ impl World {
     pub(crate) fn pool_mut_unlocked<T: Component>(&mut self) -> &mut ComponentPool<T> {
         &mut self
             .pools
-            .get_or_insert_with(T::ID, || {
-                RwLock::new(PoolBox::new(TypedPool::<T>::plain()))
-            })
+            .get_or_insert_with(T::ID, || RwLock::new(PoolBox::new(TypedPool::<T>::plain())))
             .get_mut()
             .typed_mut::<T>()
             .pool
