@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the tests of every crate with `unsafe` (kernel: Once; pools: epoch reclamation;
-# ecs-view: the typed pool downcast; loader: the library load, exercised by the integration
-# tests in tests/) under
-# AddressSanitizer. `--target` keeps the sanitizer off build scripts and proc macros.
+# registry: the table entry and Binding caches; ecs-view: the typed pool downcast; loader: the
+# library load, exercised by the integration tests in tests/) under AddressSanitizer.
+# `--target` keeps the sanitizer off build scripts and proc macros.
 set -euo pipefail
 export RUSTC_BOOTSTRAP=1
 export RUSTFLAGS="-Zsanitizer=address"
@@ -14,4 +14,5 @@ export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/.ci/lsan.supp}"
 target=$(rustc -vV | sed -n 's/^host: //p')
 
 cargo test --target "$target" --lib --tests \
-  -p playground-kernel -p playground-pools -p playground-ecs-view -p playground-loader -p playground-tests
+  -p playground-kernel -p playground-pools -p playground-registry -p playground-ecs-view \
+  -p playground-loader -p playground-tests

@@ -7,8 +7,10 @@
 //! - `STATE_FORMAT_VERSION` hashes `src/model` only: the layout a saved state has. A change
 //!   under `view/` alone keeps saved states readable.
 //!
-//! Files are hashed in sorted relative-path order, path then contents, with FNV-1a 64, so the
-//! same sources give the same numbers on every machine and in every checkout location.
+//! Files are hashed in sorted relative-path order, path then tokens, with FNV-1a 64, so the
+//! same sources give the same numbers on every machine and in every checkout location. Only
+//! the tokens count: comments, doc comments and whitespace are left out, so editing them
+//! neither refuses the next reload nor makes saved states unreadable.
 //! [`build_info`] adds what else must match before a library's code is trusted: the exact
 //! rustc and the target triple.
 //!
@@ -16,6 +18,7 @@
 //! `playground_fingerprint::write_core_fingerprint("fingerprint.rs")`, and the crate includes
 //! `concat!(env!("OUT_DIR"), "/fingerprint.rs")`.
 
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -29,6 +32,72 @@ fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
     bytes
         .iter()
         .fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(FNV_PRIME))
+}
+
+/// Whether `tokens[i..]` opens a doc attribute (`#[doc ...]` or `#![doc ...]`, what doc
+/// comments become when lexed), and if so how many tokens it spans.
+fn doc_attribute(tokens: &[TokenTree], i: usize) -> Option<usize> {
+    let is_punct =
+        |t: Option<&TokenTree>, c: char| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == c);
+    if !is_punct(tokens.get(i), '#') {
+        return None;
+    }
+    let inner = usize::from(is_punct(tokens.get(i + 1), '!'));
+    match tokens.get(i + 1 + inner) {
+        Some(TokenTree::Group(g))
+            if g.delimiter() == Delimiter::Bracket
+                && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(id)) if id == "doc") =>
+        {
+            Some(2 + inner)
+        }
+        _ => None,
+    }
+}
+
+/// Continues `hash` over `stream`'s tokens: each token's kind and text, groups with their
+/// delimiters; doc attributes are skipped.
+fn hash_tokens(mut hash: u64, stream: TokenStream) -> u64 {
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(span) = doc_attribute(&tokens, i) {
+            i += span;
+            continue;
+        }
+        hash = match &tokens[i] {
+            TokenTree::Ident(id) => fnv1a(fnv1a(hash, b"i"), id.to_string().as_bytes()),
+            TokenTree::Punct(p) => {
+                let joint = if p.spacing() == Spacing::Joint {
+                    b'j'
+                } else {
+                    b'a'
+                };
+                fnv1a(hash, &[b'p', p.as_char() as u8, joint])
+            }
+            TokenTree::Literal(l) => fnv1a(fnv1a(hash, b"l"), l.to_string().as_bytes()),
+            TokenTree::Group(g) => {
+                let open = match g.delimiter() {
+                    Delimiter::Parenthesis => b'(',
+                    Delimiter::Brace => b'{',
+                    Delimiter::Bracket => b'[',
+                    Delimiter::None => b'_',
+                };
+                fnv1a(hash_tokens(fnv1a(hash, &[b'g', open]), g.stream()), b"e")
+            }
+        };
+        i += 1;
+    }
+    hash
+}
+
+/// Continues `hash` over the tokens of one source file; a file that does not lex is an error
+/// naming it.
+fn hash_file(hash: u64, file: &Path) -> io::Result<u64> {
+    let text = std::fs::read_to_string(file)?;
+    let stream: TokenStream = text.parse().map_err(|e: proc_macro2::LexError| {
+        io::Error::other(format!("{}: does not lex: {e}", file.display()))
+    })?;
+    Ok(hash_tokens(hash, stream))
 }
 
 fn rust_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
@@ -50,7 +119,7 @@ fn rust_files_under(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
 }
 
 /// Hashes every `.rs` file under `root/<dir>` for each of `dirs`: sorted by path relative to
-/// `root` (with `/` separators), each contributing its relative path then its bytes.
+/// `root` (with `/` separators), each contributing its relative path then its tokens.
 pub fn hash_sources(root: &Path, dirs: &[&str]) -> io::Result<u64> {
     let mut files = Vec::new();
     for dir in dirs {
@@ -69,7 +138,7 @@ pub fn hash_sources(root: &Path, dirs: &[&str]) -> io::Result<u64> {
         .collect::<Vec<_>>();
     keyed.sort();
     keyed.iter().try_fold(FNV_OFFSET, |h, (rel, file)| {
-        Ok(fnv1a(fnv1a(h, rel.as_bytes()), &std::fs::read(file)?))
+        hash_file(fnv1a(h, rel.as_bytes()), file)
     })
 }
 
@@ -224,6 +293,42 @@ mod tests {
         let next = CoreFingerprint::of(core(&changed).path()).unwrap();
         assert_ne!(next.api_version, base.api_version);
         assert_eq!(next.state_format_version, base.state_format_version);
+    }
+
+    #[test]
+    fn comments_doc_comments_and_whitespace_do_not_count() {
+        let base = CoreFingerprint::of(core(BASE).path()).unwrap();
+        let mut edited = BASE.to_vec();
+        edited[1] = (
+            "model/mod.rs",
+            "//! Positions.\n\n/// Where an entity is.\npub struct Position {\n    // x only for now\n    pub x: f32 /* metres */\n}\n",
+        );
+        edited[3] = (
+            "view/mod.rs",
+            "/** The entity API. */ pub   trait EntityView { }",
+        );
+        assert_eq!(CoreFingerprint::of(core(&edited).path()).unwrap(), base);
+    }
+
+    #[test]
+    fn a_field_added_changes_both_versions() {
+        let base = CoreFingerprint::of(core(BASE).path()).unwrap();
+        let mut changed = BASE.to_vec();
+        changed[1] = (
+            "model/mod.rs",
+            "pub struct Position { pub x: f32, pub y: f32 }",
+        );
+        let next = CoreFingerprint::of(core(&changed).path()).unwrap();
+        assert_ne!(next.api_version, base.api_version);
+        assert_ne!(next.state_format_version, base.state_format_version);
+    }
+
+    #[test]
+    fn a_file_that_does_not_lex_is_named() {
+        let mut broken = BASE.to_vec();
+        broken[2] = ("model/world.rs", "pub struct World { \"unclosed }");
+        let err = CoreFingerprint::of(core(&broken).path()).unwrap_err();
+        assert!(err.to_string().contains("world.rs"), "{err}");
     }
 
     #[test]
