@@ -5,6 +5,12 @@
 //! Its [`ViewModelTrait`] state is a snapshot of the world it hosts, so a reload carries the
 //! world across.
 
+/// The README's example (spawn, query, a system, a snapshot), compiled and run as a doctest of
+/// this crate so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExample;
+
 pub mod events;
 pub mod module;
 pub mod motion;
