@@ -230,6 +230,34 @@ fn a_pool_holding_the_driver_at_an_offset_is_read_correctly() {
 }
 
 #[test]
+fn queries_sharing_required_pools_read_their_own_offsets_whatever_their_optional_parameters() {
+    let mut w = World::new();
+    // Pos holds 20 entities, then 10 with Vel too (at Pos positions 20..30).
+    w.spawn_batch((0..20).map(|i| (Pos(i as f32),)));
+    let late = w.spawn_batch((0..10).map(|i| (Pos(100.0 + i as f32), Vel(i as f32))));
+    let mut plain = Vec::new();
+    w.query::<(&Vel, &Pos)>()
+        .for_each(|(v, p)| plain.push((v.0, p.0)))
+        .unwrap();
+    // The same required pools (Vel, then Pos) with an optional parameter between them: the
+    // offsets remembered for the first query must land on the right parameters here.
+    let mut optional = Vec::new();
+    w.query::<(&Vel, Option<&Tag>, &Pos)>()
+        .for_each(|(v, t, p)| optional.push((v.0, p.0, t.is_some())))
+        .unwrap();
+    let expected: Vec<(f32, f32)> = (0..10).map(|i| (i as f32, 100.0 + i as f32)).collect();
+    assert_eq!(plain, expected);
+    assert_eq!(
+        optional,
+        expected
+            .iter()
+            .map(|&(v, p)| (v, p, false))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(late.len(), 10);
+}
+
+#[test]
 fn a_batch_whose_iterator_panics_spawns_nothing_and_keeps_the_world() {
     let mut w = World::new();
     let kept = w.spawn_batch((0..3).map(|i| (Pos(i as f32), Vel(0.0))));

@@ -18,7 +18,8 @@ const CAPACITY: usize = 32;
 /// Required pools of one query, in parameter order: id and layout version.
 pub(crate) type Layout = Vec<(ComponentId, u64)>;
 
-/// Per query parameter, the dense position where its pool holds the driver's first entity.
+/// Per required pool of a layout, in its order, the dense position where the pool holds the
+/// driver's first entity.
 pub(crate) type Starts = [usize; 8];
 
 #[derive(Default)]

@@ -218,6 +218,12 @@ pub trait QueryData {
     /// Where each pool holds the chunk `entities` contiguously, into `starts`; `false` if one
     /// does not.
     fn offsets(pools: &Self::Pools<'_>, entities: &[Entity], starts: &mut [usize; 8]) -> bool;
+    /// Per-parameter starts reduced to the required parameters, in order (the form the
+    /// alignment cache keeps: it is keyed by required pools only, which queries with other
+    /// optional parameters share).
+    fn required_starts(starts: &[usize; 8]) -> [usize; 8];
+    /// The inverse of [`Self::required_starts`]; optional parameters get 0.
+    fn param_starts(required: &[usize; 8]) -> [usize; 8];
     /// The item at chunk position `j`.
     fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity)
     -> Self::Item<'a>;
@@ -292,6 +298,20 @@ macro_rules! query_data {
                     }
                 )+
                 true
+            }
+
+            #[allow(unused_assignments, reason = "the last parameter's increment is not read")]
+            fn required_starts(starts: &[usize; 8]) -> [usize; 8] {
+                let (mut out, mut n) = ([0; 8], 0);
+                $( if $P::REQUIRED { out[n] = starts[$i]; n += 1; } )+
+                out
+            }
+
+            #[allow(unused_assignments, reason = "the last parameter's increment is not read")]
+            fn param_starts(required: &[usize; 8]) -> [usize; 8] {
+                let (mut out, mut n) = ([0; 8], 0);
+                $( if $P::REQUIRED { out[$i] = required[n]; n += 1; } )+
+                out
             }
 
             #[inline(always)]
@@ -452,12 +472,14 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         if layout.len() <= 1 {
             return Some([0; 8]);
         }
-        if let Some(starts) = self.world.alignment.starts(layout) {
-            return Some(starts);
+        if let Some(required) = self.world.alignment.starts(layout) {
+            return Some(Q::param_starts(&required));
         }
         let mut starts = [0; 8];
         Q::offsets(pools, Q::driver_entities(pools, driver), &mut starts).then(|| {
-            self.world.alignment.record(layout.to_vec(), starts);
+            self.world
+                .alignment
+                .record(layout.to_vec(), Q::required_starts(&starts));
             starts
         })
     }
