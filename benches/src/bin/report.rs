@@ -1,6 +1,6 @@
 //! `cargo run --release -p playground-benches --bin report`: a short pass of every benchmark
 //! suite (criterion, 0.5 s warm-up, 0.8 s measurement and 10,000 bootstrap resamples per
-//! function: about 3 minutes on 2 cores), then a table of every
+//! function; the README gives the time a fresh clone takes), then a table of every
 //! playground path next to its best peer or baseline with its goal, and an HTML page with bar
 //! charts at `target/playground-report/index.html`.
 //!
