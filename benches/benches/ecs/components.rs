@@ -37,3 +37,28 @@ pub fn bundle() -> (Transform, Position, Rotation, Velocity) {
         Velocity([1.0, 0.0, 0.0]),
     )
 }
+
+/// A specs world with the four bundle types registered and `count` entities of `make()`,
+/// built entity by entity as specs' docs (and the suite) do.
+pub fn specs_world(
+    count: usize,
+    make: impl Fn() -> (Transform, Position, Rotation, Velocity),
+) -> specs::World {
+    use specs::{Builder, WorldExt};
+    let mut world = specs::World::new();
+    world.register::<Transform>();
+    world.register::<Position>();
+    world.register::<Rotation>();
+    world.register::<Velocity>();
+    for _ in 0..count {
+        let (t, p, r, v) = make();
+        world
+            .create_entity()
+            .with(t)
+            .with(p)
+            .with(r)
+            .with(v)
+            .build();
+    }
+    world
+}

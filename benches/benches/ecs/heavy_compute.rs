@@ -6,7 +6,7 @@ use crate::components::{Position, Rotation, Transform, Velocity};
 use criterion::Criterion;
 use legion::IntoQuery as _;
 use playground_ecs_view::World;
-use specs::{Builder, ParJoin, RunNow, System, WorldExt, WriteStorage};
+use specs::{ParJoin, RunNow, System, WriteStorage};
 
 const ENTITIES: usize = 1_000;
 
@@ -153,21 +153,7 @@ pub fn bench(c: &mut Criterion) {
         b.iter(|| sparsey.par_for_each::<(&mut Position, &mut Transform)>(|(p, m)| heavy(p, m)))
     });
 
-    let mut specs = specs::World::new();
-    specs.register::<Transform>();
-    specs.register::<Position>();
-    specs.register::<Rotation>();
-    specs.register::<Velocity>();
-    for _ in 0..ENTITIES {
-        let (t, p, r, v) = heavy_bundle();
-        specs
-            .create_entity()
-            .with(t)
-            .with(p)
-            .with(r)
-            .with(v)
-            .build();
-    }
+    let specs = crate::components::specs_world(ENTITIES, heavy_bundle);
     let mut system = SpecsHeavy;
     g.bench_function("specs", |b| b.iter(|| system.run_now(&specs)));
     g.finish();

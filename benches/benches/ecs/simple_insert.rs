@@ -54,25 +54,7 @@ pub fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("specs", |b| {
-        use specs::{Builder, WorldExt};
-        b.iter(|| {
-            let mut world = specs::World::new();
-            world.register::<Transform>();
-            world.register::<Position>();
-            world.register::<Rotation>();
-            world.register::<Velocity>();
-            for _ in 0..N {
-                let (t, p, r, v) = bundle();
-                world
-                    .create_entity()
-                    .with(t)
-                    .with(p)
-                    .with(r)
-                    .with(v)
-                    .build();
-            }
-            world
-        })
+        b.iter(|| crate::components::specs_world(N, bundle))
     });
     g.finish();
 }

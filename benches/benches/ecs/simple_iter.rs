@@ -5,7 +5,7 @@ use crate::components::{N, Position, Rotation, Transform, Velocity, bundle};
 use criterion::Criterion;
 use legion::IntoQuery as _;
 use playground_ecs_view::World;
-use specs::{Builder, Join, ReadStorage, RunNow, System, WorldExt, WriteStorage};
+use specs::{Join, ReadStorage, RunNow, System, WriteStorage};
 
 fn step(p: &mut Position, v: &Velocity) {
     for i in 0..3 {
@@ -79,21 +79,7 @@ pub fn bench(c: &mut Criterion) {
         b.iter(|| sparsey.for_each::<(&mut Position, &Velocity)>(|(p, v)| step(p, v)))
     });
 
-    let mut specs = specs::World::new();
-    specs.register::<Transform>();
-    specs.register::<Position>();
-    specs.register::<Rotation>();
-    specs.register::<Velocity>();
-    for _ in 0..N {
-        let (t, p, r, v) = bundle();
-        specs
-            .create_entity()
-            .with(t)
-            .with(p)
-            .with(r)
-            .with(v)
-            .build();
-    }
+    let specs = crate::components::specs_world(N, bundle);
     let mut motion = SpecsMotion;
     g.bench_function("specs", |b| b.iter(|| motion.run_now(&specs)));
     g.finish();

@@ -55,15 +55,8 @@ impl<K: Hash + Eq + Clone, V> IdTable<K, V> {
     /// The value stored under `key`.
     #[inline]
     pub fn get(&self, key: &K) -> Option<&V> {
-        let mask = self.slots.len().checked_sub(1)?;
-        let mut i = home(key, mask);
-        loop {
-            match &self.slots[i] {
-                Some((k, v)) if k == key => return Some(v),
-                Some(_) => i = (i + 1) & mask,
-                None => return None,
-            }
-        }
+        let i = self.find(key)?;
+        self.slots[i].as_ref().map(|(_, v)| v)
     }
 
     /// The slot holding `key`, if any.
