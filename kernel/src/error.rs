@@ -1,8 +1,6 @@
 //! The kernel's errors: each variant is a noun naming what was wrong, with the offending values.
 
-use crate::id::ModelId;
-
-/// Errors of id and model handling in the kernel.
+/// Errors of id handling in the kernel.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KernelError {
     /// A stable id was asked for an empty name, which would collide with every other empty name.
@@ -10,31 +8,6 @@ pub enum KernelError {
     EmptyName {
         /// Which id type was being built (`"ViewId"`, `"ModelType"`, ...).
         kind: &'static str,
-    },
-    /// Two different names hash to the same 64-bit id; registering the second would overwrite
-    /// the first.
-    #[error("id collision: {id:#018x} is the hash of both {existing:?} and {new:?}")]
-    IdCollision {
-        /// The shared hash.
-        id: u64,
-        /// The name registered first.
-        existing: String,
-        /// The name that was refused.
-        new: String,
-    },
-    /// A `ModelId` whose slot has since been reused (or freed): its generation is out of date.
-    #[error("stale model id {id}: its slot is at generation {current_generation}")]
-    StaleModelId {
-        /// The id that was presented.
-        id: ModelId,
-        /// The slot's generation now.
-        current_generation: u32,
-    },
-    /// A `ModelId` whose index was never allocated.
-    #[error("unknown model id {id}")]
-    UnknownModelId {
-        /// The id that was presented.
-        id: ModelId,
     },
 }
 

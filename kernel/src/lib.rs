@@ -6,7 +6,7 @@
 //!   names, identical in every build, so they survive hot reload, saves and the network.
 //!   [`ModelId`] names one model instance and [`Entity`] one ECS entity, each with a
 //!   generation so a reused slot is never mistaken for its earlier occupant.
-//! - **The MVVM traits**: [`Model`] / [`ModelTrait`] for data, [`View`] / [`ViewTrait`] for API
+//! - **The MVVM traits**: [`Model`] / [`ModelTrait`] for data, [`View`] for API
 //!   contracts, [`ViewModelTrait`] for implementations that a loader can swap and whose state
 //!   it carries across.
 //! - **Thread-safe cells** ([`Atomic`], [`Handle`], [`Shared`], [`Once`]), one per sharing
@@ -42,7 +42,7 @@ pub use id::{
     ViewId, fnv1a_64, fnv1a_64_bytes,
 };
 pub use model::{Model, ModelTrait, ModelTypeInfo};
-pub use view::{View, ViewModelTrait, ViewTrait};
+pub use view::{View, ViewModelTrait};
 
 /// The kernel's version, part of every module's compatibility check.
 pub const KERNEL_VERSION: &str = env!("CARGO_PKG_VERSION");

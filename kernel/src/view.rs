@@ -30,14 +30,6 @@ pub trait View: Send + Sync + 'static {
     const API_VERSION: u64;
 }
 
-/// A View contract seen through a trait object.
-pub trait ViewTrait: Send + Sync {
-    /// The contract's id.
-    fn view_id(&self) -> ViewId;
-    /// The contract's API fingerprint.
-    fn api_version(&self) -> u64;
-}
-
 /// An implementation of a View, as the loader and registry see it.
 pub trait ViewModelTrait: Send + Sync {
     /// The View it implements.

@@ -34,5 +34,5 @@ pub use query_filter::{
 };
 pub use schedule::{Schedule, SystemFn};
 pub use storage::ErasedPool;
-pub use system::{SystemDesc, SystemId};
+pub use system::SystemDesc;
 pub use world::{PoolMut, PoolRef, Ref, World, WorldStats, Writer};

@@ -2,17 +2,6 @@
 
 use playground_kernel::ComponentId;
 
-/// Stable id of a system: the hash of its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SystemId(pub u64);
-
-impl SystemId {
-    /// The id of `name`.
-    pub const fn from_name(name: &str) -> Self {
-        Self(playground_kernel::fnv1a_64(name))
-    }
-}
-
 /// A system's declaration: the schedule orders and parallelises systems from these alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemDesc {
@@ -53,11 +42,6 @@ impl SystemDesc {
     pub fn after(mut self, name: impl Into<String>) -> Self {
         self.after.push(name.into());
         self
-    }
-
-    /// Its id.
-    pub fn id(&self) -> SystemId {
-        SystemId::from_name(&self.name)
     }
 
     /// Whether the two may not run at the same time: one writes what the other touches.

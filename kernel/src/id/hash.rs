@@ -8,7 +8,9 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 /// Chosen because it is a `const fn` in a few lines, has published test vectors, and is
 /// defined on bytes (no endianness, no seed), so it is identical in every build and on every
 /// platform. It is not collision-resistant against an adversary; ids are declared by code, and
-/// registries refuse a collision rather than overwrite (`KernelError::IdCollision`).
+/// a collision is refused where it would matter: the registry refuses a second View under a
+/// taken id (`RegistryError::DuplicateView`), and a world never reaches a pool as another type
+/// than it holds.
 ///
 /// ```
 /// assert_eq!(playground_kernel::fnv1a_64(""), 0xcbf2_9ce4_8422_2325);

@@ -218,13 +218,6 @@ impl<T> ComponentPool<T> {
         &mut self.data
     }
 
-    /// Entities and components, both mutable-component and read-only-entity, for callers that
-    /// need the two slices at once.
-    #[inline]
-    pub fn split_mut(&mut self) -> (&[Entity], &mut [T]) {
-        (&self.entities, &mut self.data)
-    }
-
     /// `(entity, &component)` in dense order.
     #[inline]
     pub fn iter(&self) -> Iter<'_, T> {
