@@ -24,7 +24,8 @@ pub enum EcsError {
     BorrowConflict {
         /// The component.
         name: &'static str,
-        /// `"mutably"` or `"shared"`.
+        /// How it is held: `"mutably"`, or `"elsewhere"` when an exclusive borrow found it held
+        /// either way.
         held: &'static str,
     },
     /// The component type cannot be saved: it was registered without a codec.

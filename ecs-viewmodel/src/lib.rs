@@ -24,8 +24,8 @@ use playground_ecs_view::{
     Handler, Phase, QueryFilter, QueryId, QueryView, Schedule, StorageView, SubscriptionId,
     SystemView, World, WorldStats, WorldView,
 };
+use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::{ComponentId, StateError, View, ViewId, ViewModelTrait};
-use std::sync::Arc;
 
 /// The ECS implementation, hosting one world for hosts that want the module to own it.
 #[derive(Default)]

@@ -3,7 +3,7 @@
 
 use playground_ecs_view::model::CachedAnswer;
 use playground_ecs_view::{EcsError, Entity, QueryFilter, QueryId, World};
-use std::sync::Arc;
+use playground_kernel::sync::StdArc as Arc;
 
 /// Registers `filter`.
 pub fn register(world: &mut World, filter: QueryFilter) -> Result<QueryId, EcsError> {

@@ -93,10 +93,10 @@ pub fn stages(systems: &[&SystemDesc]) -> Result<Vec<Vec<usize>>, EcsError> {
 }
 
 /// Runs every system once, stage by stage. A stage's first system runs on the calling thread
-/// while the others go to rayon's pool (reused threads: spawning OS threads per stage measured
-/// tens of microseconds a run; handing the whole stage to the pool and blocking the caller
-/// measured a context switch per system on 2 cores). Stops after the first stage with a
-/// failing system and returns its error.
+/// while the others go to rayon's pool: reused threads, because spawning OS threads per stage
+/// cost more than small systems do, and the caller works instead of sleeping, because handing
+/// the whole stage to the pool cost a context switch per system. Stops after the first stage
+/// with a failing system and returns its error.
 pub fn run(schedule: &Schedule, world: &World) -> Result<(), EcsError> {
     let descs: Vec<&SystemDesc> = schedule.descs().collect();
     for stage in stages(&descs)? {

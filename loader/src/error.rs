@@ -166,4 +166,16 @@ pub enum ReloadError {
     /// The new module refused the state.
     #[error("the new module could not restore the state: {0}")]
     Restore(ModuleFault),
+    /// Binding the new module failed, and pointing the Views back at the running module failed
+    /// too: some Views may be left bound to the new module's implementations (which stay
+    /// loaded, so calls remain sound).
+    #[error(
+        "binding the new module failed ({bind}), and rebinding the running one failed too ({rollback})"
+    )]
+    RollbackFailed {
+        /// Why the new module could not be bound.
+        bind: RegistryError,
+        /// Why the running module could not be bound back.
+        rollback: RegistryError,
+    },
 }

@@ -310,8 +310,11 @@ impl<C: Core> ModuleHost<C> {
         if let Err(e) = (self.bind)(&next.instance, &binder) {
             // Some views may already point at the new module: point them all back.
             let back = Binder::new(&self.registry, &self.running, false);
-            let _ = (self.bind)(&self.running.instance, &back);
-            return refuse(&mut self.retired, next, LoadError::Bind(e).into());
+            let err = match (self.bind)(&self.running.instance, &back) {
+                Ok(()) => LoadError::Bind(e).into(),
+                Err(rollback) => ReloadError::RollbackFailed { bind: e, rollback },
+            };
+            return refuse(&mut self.retired, next, err);
         }
 
         let old = std::mem::replace(&mut self.running, next);

@@ -30,7 +30,13 @@ macro_rules! bundle {
         impl<$($T: Component),+> Bundle for ($($T,)+) {
             fn insert_into(self, world: &mut World, entity: Entity) {
                 let ($($v,)+) = self;
-                $( let _ = world.pool_mut_unlocked::<$T>().insert(entity, $v); )+
+                // `entity` was just spawned, so no pool holds a newer generation of its index.
+                $(
+                    world
+                        .pool_mut_unlocked::<$T>()
+                        .insert(entity, $v)
+                        .expect("a freshly spawned entity is stale in no pool");
+                )+
             }
 
             fn spawn_batch(world: &mut World, bundles: impl Iterator<Item = Self>) -> Vec<Entity> {

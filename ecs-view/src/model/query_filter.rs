@@ -9,10 +9,10 @@
 use super::component::Component;
 use super::storage::ErasedPool;
 use crate::error::EcsError;
+use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::sync::{MappedRwLockReadGuard, Mutex};
 use playground_kernel::{ComponentId, Entity, fnv1a_64_bytes};
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// Stable id of a registered query: the hash of its normalised filter, so registering the
 /// same filter twice (in any order) gives the same id.

@@ -50,7 +50,11 @@ impl<T: Component> Writer<'_, T> {
         if !self.entities.is_alive(entity) {
             return Err(EcsError::StaleEntity { entity });
         }
-        Ok(self.pool.insert(entity, component).unwrap_or(None))
+        // A live entity is never stale for a pool (despawn cleared it from every pool); the
+        // pool's refusal is still reported, never swallowed.
+        self.pool
+            .insert(entity, component)
+            .map_err(|_| EcsError::StaleEntity { entity })
     }
 
     /// Removes `entity`'s `T`.
@@ -193,11 +197,11 @@ impl World {
         if !self.entities.is_alive(entity) {
             return Err(EcsError::StaleEntity { entity });
         }
-        // A live entity is never stale for its pools (despawn cleared them), so this cannot fail.
-        Ok(self
-            .pool_mut_unlocked::<T>()
+        // A live entity is never stale for its pools (despawn cleared it from every pool); the
+        // pool's refusal is still reported, never swallowed.
+        self.pool_mut_unlocked::<T>()
             .insert(entity, component)
-            .unwrap_or(None))
+            .map_err(|_| EcsError::StaleEntity { entity })
     }
 
     /// Removes and returns `entity`'s `T`.
@@ -344,7 +348,7 @@ impl World {
         };
         let guard = cell.try_write().ok_or(EcsError::BorrowConflict {
             name: T::NAME,
-            held: "already",
+            held: "elsewhere",
         })?;
         Ok(Some(RwLockWriteGuard::map(guard, |pool| {
             &mut pool.typed_mut::<T>().pool

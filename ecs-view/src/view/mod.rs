@@ -12,8 +12,8 @@ use crate::model::{
     ComponentInfo, Entities, Event, EventId, EventQueue, Handler, Phase, Position, QueryFilter,
     QueryId, Schedule, Subscription, SubscriptionId, SystemDesc, Velocity, World, WorldStats,
 };
+use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::{ComponentId, Entity, ModelTypeInfo, View};
-use std::sync::Arc;
 
 /// Entities: spawn, despawn, liveness.
 pub trait EntityView: Send + Sync {

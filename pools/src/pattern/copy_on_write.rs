@@ -2,7 +2,7 @@
 
 use super::ConcurrentCell;
 use arc_swap::{ArcSwap, Guard};
-use std::sync::Arc;
+use playground_kernel::sync::StdArc as Arc;
 
 /// A component published as immutable versions (arc-swap).
 ///
