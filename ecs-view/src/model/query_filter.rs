@@ -35,7 +35,7 @@ pub struct QueryFilter {
     pub without: Vec<ComponentId>,
 }
 
-playground_kernel::model!(QueryFilter = "playground.ecs.Query");
+playground_kernel::model!(QueryFilter = "playground.ecs.QueryFilter");
 
 impl QueryFilter {
     /// A filter matching every live entity.
