@@ -67,10 +67,19 @@ fn a_hundred_reloads_lose_no_entity_and_report_their_memory() {
     );
 }
 
-/// The resident set size from `/proc/self/statm` (0 where there is none).
+/// The resident set size from `/proc/self/statm`, whose second field counts pages of the size
+/// the kernel reports in `/proc/self/smaps` (`KernelPageSize`); 0 where there is none.
 fn resident_bytes() -> u64 {
+    let page_bytes = std::fs::read_to_string("/proc/self/smaps")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("KernelPageSize:"))
+                .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024);
     std::fs::read_to_string("/proc/self/statm")
         .ok()
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-        .map_or(0, |pages| pages * 4096)
+        .map_or(0, |pages| pages * page_bytes)
 }
