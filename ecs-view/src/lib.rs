@@ -30,7 +30,8 @@ pub mod fingerprint {
 pub use error::EcsError;
 pub use model::{
     Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Position, Query, QueryData,
-    QueryFilter, QueryId, QueryParam, SystemDesc, Velocity, World, WorldStats, Writer,
+    QueryFilter, QueryId, QueryIter, QueryParam, RawMut, SystemDesc, Velocity, World, WorldStats,
+    Writer,
 };
 pub use model::{Event, EventId, EventQueue, Handler, Phase, Priority, Schedule, SubscriptionId};
 pub use view::{

@@ -280,3 +280,67 @@ fn a_batch_whose_iterator_panics_spawns_nothing_and_keeps_the_world() {
     assert_eq!(w.get_mut::<Pos>(next[0]), Some(&mut Pos(7.0)));
     assert_eq!(w.query::<(&Pos, &Vel)>().count(), Ok(4));
 }
+
+#[test]
+fn a_query_iterates_the_same_matches_as_for_each_and_writes_through_its_items() {
+    let mut w = World::new();
+    // Aligned, offset and unaligned pools together: Pos on 40, Vel on the last 20 plus some
+    // early ones added one by one (so Vel's order differs from Pos's), Tag on every third.
+    let all = w.spawn_batch((0..40).map(|i| (Pos(i as f32),)));
+    for &e in all.iter().skip(20).chain(all.iter().take(5).rev()) {
+        w.insert(e, Vel(1.0)).unwrap();
+    }
+    for &e in all.iter().step_by(3) {
+        w.insert(e, Tag).unwrap();
+    }
+    let mut expected = Vec::new();
+    w.query::<(&Vel, &Pos, Option<&Tag>)>()
+        .for_each(|(v, p, t)| expected.push((v.0, p.0, t.is_some())))
+        .unwrap();
+    let mut q = w.query::<(&Vel, &Pos, Option<&Tag>)>();
+    let got: Vec<_> = q
+        .iter()
+        .unwrap()
+        .map(|(v, p, t)| (v.0, p.0, t.is_some()))
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(got.len(), 25);
+    drop(q);
+
+    // Many `&mut` items held at once, each a distinct component.
+    let mut q = w.query::<(&mut Pos, &Vel)>();
+    let mut items: Vec<(&mut Pos, &Vel)> = q.iter().unwrap().collect();
+    for (p, v) in &mut items {
+        p.0 += v.0 * 1000.0;
+    }
+    drop(items);
+    drop(q);
+    let moved = all
+        .iter()
+        .filter(|&&e| w.get_mut::<Pos>(e).is_some_and(|p| p.0 >= 1000.0))
+        .count();
+    assert_eq!(moved, 25, "each matching entity written once");
+
+    // Filters apply; a type never registered matches nothing.
+    let mut with_tag = w.query::<(&Pos,)>().with::<Tag>();
+    assert_eq!(with_tag.iter().unwrap().count(), 14);
+    drop(with_tag);
+    struct Never;
+    component!(Never = "test.Never");
+    assert_eq!(w.query::<(&Never,)>().iter().unwrap().count(), 0);
+}
+
+#[test]
+fn an_iterating_query_holds_its_pools_until_dropped() {
+    let mut w = World::new();
+    w.spawn_batch((0..3).map(|i| (Pos(i as f32),)));
+    let mut q = w.query::<(&mut Pos,)>();
+    let first = q.iter().unwrap().next().map(|(p,)| p.0);
+    assert_eq!(first, Some(0.0));
+    assert!(
+        matches!(w.pool::<Pos>(), Err(EcsError::BorrowConflict { .. })),
+        "the query still holds Pos exclusively"
+    );
+    drop(q);
+    assert!(w.pool::<Pos>().unwrap().is_some());
+}

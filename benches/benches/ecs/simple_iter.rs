@@ -25,6 +25,15 @@ pub fn bench(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    // The iterator form a user may reach for first; `for_each` above is the faster path.
+    g.bench_function("playground_iter", |b| {
+        b.iter(|| {
+            let mut query = world.query::<(&Velocity, &mut Position)>();
+            for (v, p) in query.iter().unwrap() {
+                step(p, v);
+            }
+        })
+    });
 
     let mut bevy = bevy_ecs::world::World::new();
     bevy.spawn_batch((0..N).map(|_| bundle()));

@@ -15,6 +15,7 @@ mod motion;
 mod pool_box;
 mod query;
 mod query_filter;
+mod query_iter;
 mod schedule;
 mod storage;
 mod system;
@@ -28,10 +29,11 @@ pub use event::{
 };
 pub use motion::{Position, Velocity};
 pub use playground_kernel::{Entity, EntityId, Generation};
-pub use query::{Query, QueryData, QueryParam};
+pub use query::{Query, QueryData, QueryParam, RawMut};
 pub use query_filter::{
     CachedAnswer, FilterPools, Queries, QueryFilter, QueryId, QueryKey, RegisteredQuery,
 };
+pub use query_iter::QueryIter;
 pub use schedule::{Schedule, SystemFn};
 pub use storage::ErasedPool;
 pub use system::SystemDesc;

@@ -6,6 +6,14 @@
 //! required pool drives the loop; each other pool is first tried at the driver's dense
 //! position (pools filled by one batch spawn line up, so this is a sequential read) and only
 //! then through its sparse index. All of it is generic code compiled into the caller.
+//!
+//! A query is also an iterator ([`Query::iter`], in `query_iter.rs`); `for_each` stays the
+//! fastest path, since it can run whole slices where the iterator yields item by item.
+
+#![allow(
+    unsafe_code,
+    reason = "iterators hand out `&mut` components of distinct entities through raw pointers; argued at each block"
+)]
 
 use super::component::Component;
 use super::world::{PoolMut, PoolRef, World};
@@ -15,7 +23,8 @@ use playground_kernel::{ComponentId, Entity};
 use playground_pools::ComponentPool;
 use std::marker::PhantomData;
 
-use super::query_filter::QueryFilter;
+use super::query_filter::{FilterPools, QueryFilter};
+use super::query_iter::QueryIter;
 
 /// One query parameter: `&T`, `&mut T` or `Option<&T>`.
 pub trait QueryParam {
@@ -52,7 +61,39 @@ pub trait QueryParam {
     fn slice_item<'a>(slice: &'a mut Self::Slice<'_>, j: usize, entity: Entity) -> Self::Item<'a>;
     /// Splits a chunk at `mid`, for parallel runs.
     fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>);
+
+    /// The pool as an iterator keeps it: copyable, so the iterator can hand out an item per
+    /// entity for its whole borrow (`'a`) rather than for one call.
+    type Raw<'a>: Copy;
+    /// Takes the pool for `'a`.
+    fn raw<'a>(pool: &'a mut Self::Pool<'_>) -> Self::Raw<'a>;
+    /// The item for `entity`, trying dense position `hint` first.
+    ///
+    /// # Safety
+    ///
+    /// `raw` comes from [`Self::raw`], and no item of the same entity from this `raw` is alive:
+    /// each entity is fetched at most once (two `&mut` items would alias otherwise).
+    unsafe fn fetch_raw<'a>(
+        raw: Self::Raw<'a>,
+        hint: usize,
+        entity: Entity,
+    ) -> Option<Self::Item<'a>>;
 }
+
+/// A mutably borrowed pool as an iterator holds it: the pool for lookups and its component
+/// array for items, taken once from the pool's `&mut` borrow.
+pub struct RawMut<'a, T> {
+    pool: *const ComponentPool<T>,
+    data: *mut T,
+    _borrow: PhantomData<&'a mut ComponentPool<T>>,
+}
+
+impl<T> Clone for RawMut<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for RawMut<'_, T> {}
 
 #[inline(always)]
 fn same_entities(pool_entities: &[Entity], start: usize, entities: &[Entity]) -> bool {
@@ -98,6 +139,14 @@ impl<T: Component> QueryParam for &T {
     fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
         slice.split_at(mid)
     }
+    type Raw<'a> = &'a ComponentPool<T>;
+    fn raw<'a>(pool: &'a mut Self::Pool<'_>) -> Self::Raw<'a> {
+        pool
+    }
+    #[inline(always)]
+    unsafe fn fetch_raw<'a>(raw: Self::Raw<'a>, hint: usize, entity: Entity) -> Option<&'a T> {
+        raw.get_at(hint, entity)
+    }
 }
 
 impl<T: Component> QueryParam for &mut T {
@@ -139,6 +188,34 @@ impl<T: Component> QueryParam for &mut T {
     fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
         slice.split_at_mut(mid)
     }
+    type Raw<'a> = RawMut<'a, T>;
+    fn raw<'a>(pool: &'a mut Self::Pool<'_>) -> Self::Raw<'a> {
+        // The component array's address first (through the `&mut` borrow), then the pool's:
+        // lookups later read the pool's entity and sparse arrays only, never the components.
+        let data = pool.components_mut().as_mut_ptr();
+        RawMut {
+            pool: &**pool,
+            data,
+            _borrow: PhantomData,
+        }
+    }
+    #[inline(always)]
+    unsafe fn fetch_raw<'a>(raw: Self::Raw<'a>, hint: usize, entity: Entity) -> Option<&'a mut T> {
+        // SAFETY: `raw` holds the pool exclusively for `'a` (taken from its `&mut` borrow), so
+        // nothing else reads or writes it meanwhile. The shared reference reads the pool's
+        // struct and its entity and sparse arrays, which no item points into. The position is
+        // in bounds (the pool holds `entity` there), and the caller fetches each entity at
+        // most once, so no two items point at the same component.
+        unsafe {
+            let pool = &*raw.pool;
+            let at = if pool.entities().get(hint) == Some(&entity) {
+                hint
+            } else {
+                pool.dense_index(entity)?
+            };
+            Some(&mut *raw.data.add(at))
+        }
+    }
 }
 
 impl<T: Component> QueryParam for Option<&T> {
@@ -179,6 +256,18 @@ impl<T: Component> QueryParam for Option<&T> {
     }
     fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
         ((slice.0, slice.1), (slice.0, slice.1 + mid))
+    }
+    type Raw<'a> = Option<&'a ComponentPool<T>>;
+    fn raw<'a>(pool: &'a mut Self::Pool<'_>) -> Self::Raw<'a> {
+        pool.as_deref()
+    }
+    #[inline(always)]
+    unsafe fn fetch_raw<'a>(
+        raw: Self::Raw<'a>,
+        hint: usize,
+        entity: Entity,
+    ) -> Option<Option<&'a T>> {
+        Some(raw.and_then(|p| p.get_at(hint, entity)))
     }
 }
 
@@ -224,6 +313,21 @@ pub trait QueryData {
     fn required_starts(starts: &[usize; 8]) -> [usize; 8];
     /// The inverse of [`Self::required_starts`]; optional parameters get 0.
     fn param_starts(required: &[usize; 8]) -> [usize; 8];
+    /// Every pool as an iterator holds it (see [`QueryParam::raw`]).
+    type Raw<'a>: Copy;
+    /// Takes every pool for `'a`.
+    fn raw<'a>(pools: &'a mut Self::Pools<'_>) -> Self::Raw<'a>;
+    /// The match for `entity`, if it has every required component.
+    ///
+    /// # Safety
+    ///
+    /// As [`QueryParam::fetch_raw`]: `raw` comes from [`Self::raw`] and each entity is fetched
+    /// at most once.
+    unsafe fn fetch_raw<'a>(
+        raw: Self::Raw<'a>,
+        hint: usize,
+        entity: Entity,
+    ) -> Option<Self::Item<'a>>;
     /// The item at chunk position `j`.
     fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity)
     -> Self::Item<'a>;
@@ -300,6 +404,19 @@ macro_rules! query_data {
                 true
             }
 
+            type Raw<'a> = ($($P::Raw<'a>,)+);
+
+            fn raw<'a>(pools: &'a mut Self::Pools<'_>) -> Self::Raw<'a> {
+                ($($P::raw(&mut pools.$i),)+)
+            }
+
+            #[inline(always)]
+            unsafe fn fetch_raw<'a>(raw: Self::Raw<'a>, hint: usize, entity: Entity) -> Option<Self::Item<'a>> {
+                // SAFETY: each parameter's raw pool comes from `Self::raw` and the caller
+                // fetches `entity` at most once, as each parameter requires.
+                Some(($(unsafe { $P::fetch_raw(raw.$i, hint, entity) }?,)+))
+            }
+
             #[allow(unused_assignments, reason = "the last parameter's increment is not read")]
             fn required_starts(starts: &[usize; 8]) -> [usize; 8] {
                 let (mut out, mut n) = ([0; 8], 0);
@@ -343,6 +460,8 @@ query_data!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 pub struct Query<'w, Q: QueryData> {
     world: &'w World,
     filter: QueryFilter,
+    /// The pools [`Self::iter`] locked, held as long as the query (and so its iterator) lives.
+    held: Option<(Q::Pools<'w>, FilterPools<'w>)>,
     _data: PhantomData<fn() -> Q>,
 }
 
@@ -354,6 +473,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         Self {
             world,
             filter: QueryFilter::new(),
+            held: None,
             _data: PhantomData,
         }
     }
@@ -380,6 +500,22 @@ impl<'w, Q: QueryData> Query<'w, Q> {
     pub fn without_id(mut self, id: ComponentId) -> Self {
         self.filter = self.filter.without_id(id);
         self
+    }
+
+    /// The matches as an iterator: `for (v, p) in world.query::<(&Vel, &mut Pos)>().iter()? {}`.
+    /// Locks the pools as `for_each` does, until the query is dropped (in a `for` loop, at
+    /// the loop's end). [`Self::for_each`] stays the faster path: it runs aligned pools as
+    /// whole slices, where the iterator yields one match at a time.
+    pub fn iter(&mut self) -> Result<QueryIter<'_, Q>, EcsError> {
+        self.held = None;
+        let Some(pools) = Q::borrow(self.world)? else {
+            return Ok(QueryIter::empty());
+        };
+        let Some(filters) = self.world.lock_filter(&self.filter)? else {
+            return Ok(QueryIter::empty());
+        };
+        let (pools, filters) = self.held.insert((pools, filters));
+        Ok(QueryIter::new(pools, filters))
     }
 
     /// Calls `f` with each matching entity and its items.

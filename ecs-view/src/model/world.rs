@@ -207,13 +207,19 @@ impl World {
     /// Removes and returns `entity`'s `T`.
     #[inline]
     pub fn remove<T: Component>(&mut self, entity: Entity) -> Result<Option<T>, EcsError> {
+        // A pool holds only live entities (despawn clears every pool), so a component found
+        // under this exact generation proves `entity` alive; only a miss asks the allocator.
+        if let Some(removed) = self
+            .pools
+            .get_mut(&T::ID)
+            .and_then(|cell| cell.get_mut().typed_mut::<T>().pool.remove(entity))
+        {
+            return Ok(Some(removed));
+        }
         if !self.entities.is_alive(entity) {
             return Err(EcsError::StaleEntity { entity });
         }
-        Ok(self
-            .pools
-            .get_mut(&T::ID)
-            .and_then(|cell| cell.get_mut().typed_mut::<T>().pool.remove(entity)))
+        Ok(None)
     }
 
     /// Removes `entity`'s component of type `id`, whatever its type; `false` if it had none.
