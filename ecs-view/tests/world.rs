@@ -344,3 +344,28 @@ fn an_iterating_query_holds_its_pools_until_dropped() {
     drop(q);
     assert!(w.pool::<Pos>().unwrap().is_some());
 }
+
+#[test]
+fn an_aligned_query_iterates_by_position_at_each_pools_offset() {
+    let mut w = World::new();
+    // Pos holds 20 entities, then 10 with Vel too (at Pos positions 20..30): aligned at an
+    // offset, so the iterator reads by position.
+    w.spawn_batch((0..20).map(|i| (Pos(i as f32),)));
+    let late = w.spawn_batch((0..10).map(|i| (Pos(100.0 + i as f32), Vel(i as f32))));
+    let mut expected = Vec::new();
+    w.query::<(&Vel, &Pos)>()
+        .for_each(|(v, p)| expected.push((v.0, p.0)))
+        .unwrap();
+    for _ in 0..2 {
+        // The second pass starts from the remembered placement.
+        let mut q = w.query::<(&mut Pos, &Vel)>();
+        for (p, v) in q.iter().unwrap() {
+            p.0 += v.0;
+        }
+    }
+    let got: Vec<f32> = late.iter().map(|&e| w.get_mut::<Pos>(e).unwrap().0).collect();
+    let want: Vec<f32> = expected.iter().map(|&(v, p)| p + 2.0 * v).collect();
+    assert_eq!(got, want);
+    let mut q = w.query::<(&Vel, &Pos)>();
+    assert_eq!(q.iter().unwrap().count(), 10);
+}

@@ -78,6 +78,13 @@ pub trait QueryParam {
         hint: usize,
         entity: Entity,
     ) -> Option<Self::Item<'a>>;
+    /// The item at dense position `at`, known to hold `entity` (an aligned run).
+    ///
+    /// # Safety
+    ///
+    /// As [`Self::fetch_raw`], and the pool holds `entity` at `at` (for a required parameter:
+    /// `at` is in bounds).
+    unsafe fn item_at_raw<'a>(raw: Self::Raw<'a>, at: usize, entity: Entity) -> Self::Item<'a>;
 }
 
 /// A mutably borrowed pool as an iterator holds it: the pool for lookups and its component
@@ -146,6 +153,10 @@ impl<T: Component> QueryParam for &T {
     #[inline(always)]
     unsafe fn fetch_raw<'a>(raw: Self::Raw<'a>, hint: usize, entity: Entity) -> Option<&'a T> {
         raw.get_at(hint, entity)
+    }
+    #[inline(always)]
+    unsafe fn item_at_raw<'a>(raw: Self::Raw<'a>, at: usize, _: Entity) -> &'a T {
+        &raw.components()[at]
     }
 }
 
@@ -216,6 +227,12 @@ impl<T: Component> QueryParam for &mut T {
             Some(&mut *raw.data.add(at))
         }
     }
+    #[inline(always)]
+    unsafe fn item_at_raw<'a>(raw: Self::Raw<'a>, at: usize, _: Entity) -> &'a mut T {
+        // SAFETY: the caller guarantees `at` is in bounds and handed out once; `raw` holds the
+        // pool exclusively for `'a` (see `fetch_raw`).
+        unsafe { &mut *raw.data.add(at) }
+    }
 }
 
 impl<T: Component> QueryParam for Option<&T> {
@@ -268,6 +285,10 @@ impl<T: Component> QueryParam for Option<&T> {
         entity: Entity,
     ) -> Option<Option<&'a T>> {
         Some(raw.and_then(|p| p.get_at(hint, entity)))
+    }
+    #[inline(always)]
+    unsafe fn item_at_raw<'a>(raw: Self::Raw<'a>, at: usize, entity: Entity) -> Option<&'a T> {
+        raw.and_then(|p| p.get_at(at, entity))
     }
 }
 
@@ -328,6 +349,17 @@ pub trait QueryData {
         hint: usize,
         entity: Entity,
     ) -> Option<Self::Item<'a>>;
+    /// The match at driver position `j` of an aligned run: each pool's item at `starts[i] + j`.
+    ///
+    /// # Safety
+    ///
+    /// As [`QueryParam::item_at_raw`] for every parameter.
+    unsafe fn items_at_raw<'a>(
+        raw: Self::Raw<'a>,
+        starts: &[usize; 8],
+        j: usize,
+        entity: Entity,
+    ) -> Self::Item<'a>;
     /// The item at chunk position `j`.
     fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity)
     -> Self::Item<'a>;
@@ -415,6 +447,12 @@ macro_rules! query_data {
                 // SAFETY: each parameter's raw pool comes from `Self::raw` and the caller
                 // fetches `entity` at most once, as each parameter requires.
                 Some(($(unsafe { $P::fetch_raw(raw.$i, hint, entity) }?,)+))
+            }
+
+            #[inline(always)]
+            unsafe fn items_at_raw<'a>(raw: Self::Raw<'a>, starts: &[usize; 8], j: usize, entity: Entity) -> Self::Item<'a> {
+                // SAFETY: the caller guarantees each parameter's position, as each requires.
+                ($(unsafe { $P::item_at_raw(raw.$i, starts[$i] + j, entity) },)+)
             }
 
             #[allow(unused_assignments, reason = "the last parameter's increment is not read")]
@@ -514,8 +552,16 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         let Some(filters) = self.world.lock_filter(&self.filter)? else {
             return Ok(QueryIter::empty());
         };
+        // Where every pool holds the driver's entities contiguously, items are read by
+        // position, with no per-entity lookup.
+        let placement = match Q::driver(&pools) {
+            Some((driver, _)) if filters.is_empty() && Q::ALL_REQUIRED => {
+                self.placement(&pools, driver)
+            }
+            _ => None,
+        };
         let (pools, filters) = self.held.insert((pools, filters));
-        Ok(QueryIter::new(pools, filters))
+        Ok(QueryIter::new(pools, filters, placement))
     }
 
     /// Calls `f` with each matching entity and its items.

@@ -26,6 +26,9 @@ pub struct QueryIter<'a, Q: QueryData> {
     /// The driving pool's entities, in dense order.
     entities: &'a [Entity],
     filters: Option<&'a FilterPools<'a>>,
+    /// Where every pool holds the driver's entities contiguously (an unfiltered query of
+    /// required parameters): each pool's position of the driver's first entity.
+    aligned: Option<[usize; 8]>,
     next: usize,
 }
 
@@ -36,12 +39,19 @@ impl<'a, Q: QueryData> QueryIter<'a, Q> {
             raw: None,
             entities: &[],
             filters: None,
+            aligned: None,
             next: 0,
         }
     }
 
     /// Iterates over `pools`, filtered by `filters` (both locked by the query, held for `'a`).
-    pub(crate) fn new(pools: &'a mut Q::Pools<'_>, filters: &'a FilterPools<'a>) -> Self {
+    /// `aligned` is the query's verified placement of the driver's entities in every pool, if
+    /// any; it is only given for unfiltered queries of required parameters.
+    pub(crate) fn new(
+        pools: &'a mut Q::Pools<'_>,
+        filters: &'a FilterPools<'a>,
+        aligned: Option<[usize; 8]>,
+    ) -> Self {
         let Some((driver, _)) = Q::driver(pools) else {
             return Self::empty();
         };
@@ -56,6 +66,7 @@ impl<'a, Q: QueryData> QueryIter<'a, Q> {
             // points into and nothing mutates while the iterator lives.
             entities: unsafe { &*entities },
             filters: (!filters.is_empty()).then_some(filters),
+            aligned,
             next: 0,
         }
     }
@@ -67,6 +78,20 @@ impl<'a, Q: QueryData> Iterator for QueryIter<'a, Q> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let raw = self.raw?;
+        if let Some(starts) = &self.aligned {
+            let j = self.next;
+            if j >= self.entities.len() {
+                return None;
+            }
+            self.next += 1;
+            // Items of required parameters ignore the entity; no need to read it.
+            let placeholder = Entity::from_bits(u64::MAX);
+            // SAFETY: every pool holds the driver's entities contiguously from `starts` (the
+            // query verified it for these pool versions, and the pools stay locked), so
+            // `starts[i] + j` is in bounds and holds the driver's `j`-th entity; `j` only
+            // grows, so each position is handed out once.
+            return Some(unsafe { Q::items_at_raw(raw, starts, j, placeholder) });
+        }
         while let Some(&entity) = self.entities.get(self.next) {
             let hint = self.next;
             self.next += 1;
