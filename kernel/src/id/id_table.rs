@@ -53,10 +53,21 @@ impl<K: Hash + Eq + Clone, V> IdTable<K, V> {
     }
 
     /// The value stored under `key`.
+    ///
+    /// The probe loop of [`Self::find`], written again to return the value straight from the
+    /// slot it matched: going through the index re-checks bounds and the slot, which measured
+    /// on the registry's lookups.
     #[inline]
     pub fn get(&self, key: &K) -> Option<&V> {
-        let i = self.find(key)?;
-        self.slots[i].as_ref().map(|(_, v)| v)
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = home(key, mask);
+        loop {
+            match &self.slots[i] {
+                Some((k, v)) if k == key => return Some(v),
+                Some(_) => i = (i + 1) & mask,
+                None => return None,
+            }
+        }
     }
 
     /// The slot holding `key`, if any.
