@@ -363,7 +363,10 @@ fn an_aligned_query_iterates_by_position_at_each_pools_offset() {
             p.0 += v.0;
         }
     }
-    let got: Vec<f32> = late.iter().map(|&e| w.get_mut::<Pos>(e).unwrap().0).collect();
+    let got: Vec<f32> = late
+        .iter()
+        .map(|&e| w.get_mut::<Pos>(e).unwrap().0)
+        .collect();
     let want: Vec<f32> = expected.iter().map(|&(v, p)| p + 2.0 * v).collect();
     assert_eq!(got, want);
     let mut q = w.query::<(&Vel, &Pos)>();
