@@ -62,12 +62,15 @@ impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
                 .as_ref()
                 .map(|imp| NonNull::from(imp.view()));
         }
-        // SAFETY: `view` was read from the `Bound<V>` at `seen`, which is the allocation the
-        // cache holds now: an address compare is enough because the cache keeps the `Arc` it
-        // last returned alive until it replaces it, so a replacement was allocated while the
-        // old one was alive and cannot share its address. The cache only changes through
-        // `&mut self`, so the implementation outlives the returned borrow.
-        self.view.map(|view| unsafe { view.as_ref() })
+        // `view` was read from the `Bound<V>` at `seen`, which the cache holds now: the cache
+        // keeps the `Arc` it last returned alive until it replaces it, so a replacement was
+        // allocated while the old one lived and cannot share its address. The cache only
+        // changes through `&mut self`, so the implementation outlives the returned borrow.
+        self.view.map(|view| {
+            // SAFETY: as argued above: `view` points at the live implementation of the
+            // `Bound<V>` the cache holds, for at least the borrow of `self`.
+            unsafe { view.as_ref() }
+        })
     }
 
     /// The bound implementation with its name, version and owner.

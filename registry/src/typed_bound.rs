@@ -70,11 +70,11 @@ impl TypedBound {
         if self.type_id != TypeId::of::<Bound<V>>() || self.view[0] == 0 {
             return None;
         }
-        // SAFETY: `type_id` matches `Bound<V>`, so `view` holds the bytes of a `*const V`
-        // taken from the implementation `bound` owns (module invariant; its first word, the
-        // address, is non-zero because it was bound). `transmute_copy` reads exactly
-        // `size_of::<*const V>()` bytes, no more than `view` has. `bound` keeps the
-        // implementation alive, and unchanged, for as long as `&self` is borrowed.
+        // `type_id` matches `Bound<V>`, so `view` holds the bytes of a `*const V` taken from the
+        // implementation `bound` owns (module invariant; its address word is non-zero because
+        // it was bound); `bound` keeps it alive and unchanged while `&self` is borrowed.
+        // SAFETY: as argued above; `transmute_copy` reads exactly `size_of::<*const V>()`
+        // bytes, no more than `view` has.
         unsafe {
             Some(&*std::mem::transmute_copy::<[usize; 2], *const V>(
                 &self.view,

@@ -61,10 +61,10 @@ impl PoolBox {
             Self::wrong_type::<T>();
         }
         let erased: *const dyn ErasedPool = &*self.pool;
-        // SAFETY: `type_id` is the TypeId of the value `pool` points to (module invariant),
-        // and it equals `TypedPool<T>`'s, so the pointee is a `TypedPool<T>`; the thin-pointer
-        // cast keeps its address. The borrow of `self` bounds the reference's life, as a
-        // safe `downcast_ref` would.
+        // The stored `type_id` is the pointee's (module invariant) and equals `TypedPool<T>`'s;
+        // the thin-pointer cast keeps the address; the borrow of `self` bounds the reference.
+        // SAFETY: so the pointee is a `TypedPool<T>`, alive and shared for the borrow, as a
+        // safe `downcast_ref` would give it.
         unsafe { &*erased.cast::<TypedPool<T>>() }
     }
 

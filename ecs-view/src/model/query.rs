@@ -212,11 +212,11 @@ impl<T: Component> QueryParam for &mut T {
     }
     #[inline(always)]
     unsafe fn fetch_raw<'a>(raw: Self::Raw<'a>, hint: usize, entity: Entity) -> Option<&'a mut T> {
-        // SAFETY: `raw` holds the pool exclusively for `'a` (taken from its `&mut` borrow), so
-        // nothing else reads or writes it meanwhile. The shared reference reads the pool's
-        // struct and its entity and sparse arrays, which no item points into. The position is
-        // in bounds (the pool holds `entity` there), and the caller fetches each entity at
-        // most once, so no two items point at the same component.
+        // `raw` holds the pool exclusively for `'a` (taken from its `&mut` borrow); the shared
+        // reference reads the pool's struct and its entity and sparse arrays, which no item
+        // points into; the position found holds `entity`, so it is in bounds.
+        // SAFETY: as argued above, and the caller fetches each entity at most once, so no two
+        // items point at the same component.
         unsafe {
             let pool = &*raw.pool;
             let at = if pool.entities().get(hint) == Some(&entity) {

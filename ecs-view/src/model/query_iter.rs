@@ -86,11 +86,12 @@ impl<'a, Q: QueryData> Iterator for QueryIter<'a, Q> {
             self.next += 1;
             // Items of required parameters ignore the entity; no need to read it.
             let placeholder = Entity::from_bits(u64::MAX);
-            // SAFETY: every pool holds the driver's entities contiguously from `starts` (the
-            // query verified it for these pool versions, and the pools stay locked), so
-            // `starts[i] + j` is in bounds and holds the driver's `j`-th entity; `j` only
-            // grows, so each position is handed out once.
-            return Some(unsafe { Q::items_at_raw(raw, starts, j, placeholder) });
+            // Every pool holds the driver's entities contiguously from `starts` (the query
+            // verified it for these pool versions, and the pools stay locked), so
+            // `starts[i] + j` is in bounds and holds the driver's `j`-th entity.
+            // SAFETY: as argued above; `j` only grows, so each position is handed out once.
+            let items = unsafe { Q::items_at_raw(raw, starts, j, placeholder) };
+            return Some(items);
         }
         while let Some(&entity) = self.entities.get(self.next) {
             let hint = self.next;
