@@ -1,17 +1,9 @@
 //! Events as data: what is published, with which priority, and who listens in which phase.
 
-use playground_kernel::fnv1a_64;
-
-/// Stable id of an event type: the hash of its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EventId(pub u64);
-
-impl EventId {
-    /// The id of `name`.
-    pub const fn from_name(name: &str) -> Self {
-        Self(fnv1a_64(name))
-    }
-}
+playground_kernel::stable_id!(
+    /// Stable id of an event type: the hash of its name.
+    EventId
+);
 
 /// Delivery priority: higher is delivered first; equal priorities in publication order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]

@@ -14,16 +14,11 @@ use playground_kernel::sync::{MappedRwLockReadGuard, Mutex};
 use playground_kernel::{ComponentId, Entity, fnv1a_64_bytes};
 use std::collections::HashMap;
 
-/// Stable id of a registered query: the hash of its normalised filter, so registering the
-/// same filter twice (in any order) gives the same id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct QueryId(pub u64);
-
-impl std::fmt::Display for QueryId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
-}
+playground_kernel::stable_id!(
+    /// Stable id of a registered query: the hash of its normalised filter (`from_bits` of
+    /// it), so registering the same filter twice (in any order) gives the same id.
+    QueryId
+);
 
 /// Which entities a query matches: those with every `with` component and none of the
 /// `without` ones. With no `with`, every live entity is a candidate.
@@ -93,7 +88,7 @@ impl QueryFilter {
                 bytes.extend_from_slice(&id.to_bits().to_le_bytes());
             }
         }
-        QueryId(fnv1a_64_bytes(&bytes))
+        QueryId::from_bits(fnv1a_64_bytes(&bytes))
     }
 
     /// Whether a `with` type is also excluded (the query can match nothing).

@@ -1,9 +1,10 @@
-//! Name-hashed ids: `ViewId`, `ModelType`, `ComponentId`.
+//! Name-hashed ids: `ViewId`, `ModelType`, `ComponentId`, and the [`stable_id!`] macro that
+//! declares them (other crates declare their own ids with it: `EventId`, `QueryId`).
 
-use super::hash::fnv1a_64;
-use crate::error::KernelError;
-use core::fmt;
-
+/// Declares a name-hashed id type: a `#[repr(transparent)]` newtype over the FNV-1a 64 hash
+/// of a name, with `from_name`, `try_from_name`, `from_bits`, `to_bits`, and hex `Debug` and
+/// `Display`.
+#[macro_export]
 macro_rules! stable_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -19,14 +20,14 @@ macro_rules! stable_id {
             /// empty string gives the FNV offset basis.
             #[inline]
             pub const fn from_name(name: &str) -> Self {
-                Self(fnv1a_64(name))
+                Self($crate::fnv1a_64(name))
             }
 
             /// Like [`Self::from_name`], but refuses an empty name, which is almost always a
             /// missing declaration rather than a real name.
-            pub const fn try_from_name(name: &str) -> Result<Self, KernelError> {
+            pub const fn try_from_name(name: &str) -> Result<Self, $crate::KernelError> {
                 if name.is_empty() {
-                    Err(KernelError::EmptyName { kind: stringify!($name) })
+                    Err($crate::KernelError::EmptyName { kind: stringify!($name) })
                 } else {
                     Ok(Self::from_name(name))
                 }
@@ -45,14 +46,14 @@ macro_rules! stable_id {
             }
         }
 
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 write!(f, concat!(stringify!($name), "({:#018x})"), self.0)
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 write!(f, "{:#018x}", self.0)
             }
         }
@@ -75,6 +76,7 @@ stable_id!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::KernelError;
 
     #[test]
     fn ids_of_one_name_agree_across_kinds() {
