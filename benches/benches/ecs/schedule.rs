@@ -191,20 +191,22 @@ pub fn bench(c: &mut Criterion) {
             .build();
     }
     for _ in 0..N {
-        let e = specs
+        specs
             .create_entity()
             .with(SA(0.0))
             .with(SB(1.0))
-            .with(SC(2.0));
-        e.with(SD(3.0)).build();
+            .with(SC(2.0))
+            .with(SD(3.0))
+            .build();
     }
     for _ in 0..N {
-        let e = specs
+        specs
             .create_entity()
             .with(SA(0.0))
             .with(SB(1.0))
-            .with(SC(2.0));
-        e.with(SE(4.0)).build();
+            .with(SC(2.0))
+            .with(SE(4.0))
+            .build();
     }
     let mut dispatcher = specs::DispatcherBuilder::new()
         .with(specs_systems::ab, "ab", &[])

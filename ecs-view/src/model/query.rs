@@ -552,16 +552,18 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         let Some(filters) = self.world.lock_filter(&self.filter)? else {
             return Ok(QueryIter::empty());
         };
+        let Some((driver, _)) = Q::driver(&pools) else {
+            return Ok(QueryIter::empty());
+        };
         // Where every pool holds the driver's entities contiguously, items are read by
         // position, with no per-entity lookup.
-        let placement = match Q::driver(&pools) {
-            Some((driver, _)) if filters.is_empty() && Q::ALL_REQUIRED => {
-                self.placement(&pools, driver)
-            }
-            _ => None,
+        let placement = if filters.is_empty() && Q::ALL_REQUIRED {
+            self.placement(&pools, driver)
+        } else {
+            None
         };
         let (pools, filters) = self.held.insert((pools, filters));
-        Ok(QueryIter::new(pools, filters, placement))
+        Ok(QueryIter::new(pools, driver, filters, placement))
     }
 
     /// Calls `f` with each matching entity and its items.

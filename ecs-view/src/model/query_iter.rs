@@ -44,17 +44,16 @@ impl<'a, Q: QueryData> QueryIter<'a, Q> {
         }
     }
 
-    /// Iterates over `pools`, filtered by `filters` (both locked by the query, held for `'a`).
-    /// `aligned` is the query's verified placement of the driver's entities in every pool, if
-    /// any; it is only given for unfiltered queries of required parameters.
+    /// Iterates over `pools`, driven by parameter `driver`, filtered by `filters` (both locked
+    /// by the query, held for `'a`). `aligned` is the query's verified placement of the
+    /// driver's entities in every pool, if any; it is only given for unfiltered queries of
+    /// required parameters.
     pub(crate) fn new(
         pools: &'a mut Q::Pools<'_>,
+        driver: usize,
         filters: &'a FilterPools<'a>,
         aligned: Option<[usize; 8]>,
     ) -> Self {
-        let Some((driver, _)) = Q::driver(pools) else {
-            return Self::empty();
-        };
         // The entity list is read while the pools are held for items: copy the slice's
         // address and length first. Nothing writes an entity list during `'a` (items are
         // components, and the pools stay locked), so the slice stays valid and unchanged.
