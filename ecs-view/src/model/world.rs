@@ -45,7 +45,7 @@ pub struct Writer<'w, T> {
 
 impl<T: Component> Writer<'_, T> {
     /// Adds or replaces `entity`'s `T`.
-    #[inline]
+    #[inline(always)]
     pub fn insert(&mut self, entity: Entity, component: T) -> Result<Option<T>, EcsError> {
         if !self.entities.is_alive(entity) {
             return Err(EcsError::StaleEntity { entity });
@@ -58,7 +58,7 @@ impl<T: Component> Writer<'_, T> {
     }
 
     /// Removes `entity`'s `T`.
-    #[inline]
+    #[inline(always)]
     pub fn remove(&mut self, entity: Entity) -> Result<Option<T>, EcsError> {
         if !self.entities.is_alive(entity) {
             return Err(EcsError::StaleEntity { entity });
@@ -188,7 +188,7 @@ impl World {
     }
 
     /// Adds or replaces `entity`'s `T`, returning the replaced value.
-    #[inline]
+    #[inline(always)]
     pub fn insert<T: Component>(
         &mut self,
         entity: Entity,
@@ -198,14 +198,24 @@ impl World {
             return Err(EcsError::StaleEntity { entity });
         }
         // A live entity is never stale for its pools (despawn cleared it from every pool); the
-        // pool's refusal is still reported, never swallowed.
-        self.pool_mut_unlocked::<T>()
-            .insert(entity, component)
+        // pool's refusal is still reported, never swallowed. Registering is kept out of line
+        // so the registered case is a probe and the pool's insert.
+        let pool = match self.pools.get_mut(&T::ID) {
+            Some(cell) => &mut cell.get_mut().typed_mut::<T>().pool,
+            None => self.register_cold::<T>(),
+        };
+        pool.insert(entity, component)
             .map_err(|_| EcsError::StaleEntity { entity })
     }
 
+    #[cold]
+    #[inline(never)]
+    fn register_cold<T: Component>(&mut self) -> &mut ComponentPool<T> {
+        self.pool_mut_unlocked::<T>()
+    }
+
     /// Removes and returns `entity`'s `T`.
-    #[inline]
+    #[inline(always)]
     pub fn remove<T: Component>(&mut self, entity: Entity) -> Result<Option<T>, EcsError> {
         // A pool holds only live entities (despawn clears every pool), so a component found
         // under this exact generation proves `entity` alive; only a miss asks the allocator.
