@@ -40,6 +40,9 @@ mod imp {
     /// Threads: `std::thread` normally, `loom::thread` in models.
     pub use std::thread;
 
+    /// Channels: `std::sync::mpsc` normally, `loom::sync::mpsc` in models.
+    pub use std::sync::mpsc;
+
     /// Gives the processor (or loom's scheduler) a chance to run another thread while waiting.
     #[inline]
     pub fn yield_now() {
@@ -94,6 +97,9 @@ mod imp {
     pub use loom::cell::UnsafeCell;
     pub use loom::sync::Arc;
     pub use loom::thread;
+
+    /// Channels, model-checked.
+    pub use loom::sync::mpsc;
 
     /// Two cores in models: parallel paths split work in two, which loom explores.
     pub fn available_cores() -> usize {
