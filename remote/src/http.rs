@@ -102,9 +102,11 @@ impl Drop for HttpServer {
 fn json_response(status: u16, body: &serde_json::Value) -> Response<std::io::Cursor<Vec<u8>>> {
     let content_type =
         Header::from_bytes("Content-Type", "application/json").expect("a valid header");
+    // A length, never chunks: every client reads a `Content-Length` body, not all chunks.
     Response::from_data(body.to_string())
         .with_status_code(status)
         .with_header(content_type)
+        .with_chunked_threshold(usize::MAX)
 }
 
 fn refuse(request: Request, status: u16, error: &RemoteError) {

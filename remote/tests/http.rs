@@ -13,8 +13,7 @@ use playground_remote::{
     Endpoint, HttpOptions, HttpServer, JsonCodecs, RemoteError, RemoteHost, ScheduleRef,
 };
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -140,23 +139,7 @@ fn start() -> Running {
     }
 }
 
-/// One HTTP/1.1 exchange: status and body.
-fn http(addr: SocketAddr, method: &str, headers: &str, body: &[u8]) -> (u16, Vec<u8>) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(
-        s,
-        "{method} / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .unwrap();
-    s.write_all(body).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, raw[split + 4..].to_vec())
-}
+use playground_tests::http_client::exchange as http;
 
 fn post(addr: SocketAddr, body: &[u8]) -> Value {
     let (status, body) = http(addr, "POST", "", body);

@@ -1,5 +1,7 @@
 //! Helpers of the integration tests: building module libraries once per variant, and a
-//! host with the ECS views bound.
+//! host with the ECS views bound; an HTTP client for the remote endpoint.
+
+pub mod http_client;
 
 use playground_ecs_view::{EcsCore, EcsView, Entity, MotionView, Position};
 use playground_kernel::sync::StdArc;
