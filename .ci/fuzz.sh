@@ -5,7 +5,7 @@ set -euo pipefail
 export RUSTC_BOOTSTRAP=1
 seconds="${FUZZ_SECONDS:-60}"
 cd fuzz
-for target in snapshot_restore manifest_resolve world_ops; do
+for target in snapshot_restore manifest_resolve world_ops remote_request; do
   # Fuzz into a scratch copy so the committed corpus stays the seeds.
   work="../target/fuzz-corpus/$target"
   mkdir -p "$work"

@@ -110,7 +110,7 @@ impl McpServer {
     /// stdout while it runs (the host logs to stderr).
     pub fn start_stdio(client: Client) -> std::io::Result<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
+            .enable_all()
             .build()?;
         let thread = thread::spawn(move || {
             runtime.block_on(async move {
