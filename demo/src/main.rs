@@ -300,9 +300,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // A quiescent point between frames: the only place requests run and reloads commit.
         if let Some(remote) = &remote {
             remote.endpoint.serve(&mut demo);
-            let before = sample(demo.host(), first);
+            // Sampled only while a reload is in flight, for its before -> after line.
+            let before = demo.reloading().then(|| sample(demo.host(), first));
             match demo.poll_reload() {
-                Some(Ok(report)) => reloaded(demo.host(), &report, first, &before),
+                Some(Ok(report)) => {
+                    let before = before.unwrap_or_default();
+                    reloaded(demo.host(), &report, first, &before);
+                }
                 Some(Err(e)) => say!("  remote reload refused, keeping the running module: {e}"),
                 None => {}
             }

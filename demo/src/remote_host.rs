@@ -109,6 +109,11 @@ impl DemoHost {
         }
     }
 
+    /// Whether a remote reload is being built.
+    pub fn reloading(&self) -> bool {
+        self.pending.is_some()
+    }
+
     /// At the quiescent point: commits a remote reload whose build has finished. Returns
     /// its outcome, if one finished.
     pub fn poll_reload(&mut self) -> Option<Result<ReloadReport, ReloadError>> {

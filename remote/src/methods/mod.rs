@@ -40,19 +40,6 @@ impl Method {
     pub fn params_schema(&self) -> Value {
         (self.params)()
     }
-
-    /// Whether it may change the world or the loaded modules.
-    pub fn changes_state(&self) -> bool {
-        matches!(
-            self.name,
-            "world.insert_components"
-                | "world.remove_components"
-                | "world.mutate_components"
-                | "world.spawn_entity"
-                | "world.despawn_entity"
-                | "module.reload"
-        )
-    }
 }
 
 fn object(properties: Value, required: &[&str]) -> Value {
