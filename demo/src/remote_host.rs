@@ -89,23 +89,14 @@ impl DemoHost {
     }
 
     fn record(&mut self, result: &Result<ReloadReport, ReloadError>) {
-        match result {
-            Ok(report) => {
-                self.reloads += 1;
-                self.last = Some(ReloadOutcome::Reloaded {
-                    state_bytes: report.state_bytes,
-                    commit_us: u64::try_from(report.elapsed.as_micros()).unwrap_or(u64::MAX),
-                });
-                // The schedule and runner are the old module's code: take the new module's.
-                self.schedule = frame_schedule(self.host.instance().motion(), self.dt);
-                self.ecs = self.host.instance().ecs();
-            }
-            Err(e) => {
-                self.failures += 1;
-                self.last = Some(ReloadOutcome::Failed {
-                    reason: e.to_string(),
-                });
-            }
+        self.last = Some(ReloadOutcome::of(result));
+        if result.is_ok() {
+            self.reloads += 1;
+            // The schedule and runner are the old module's code: take the new module's.
+            self.schedule = frame_schedule(self.host.instance().motion(), self.dt);
+            self.ecs = self.host.instance().ecs();
+        } else {
+            self.failures += 1;
         }
     }
 

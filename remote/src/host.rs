@@ -4,7 +4,7 @@ use crate::error::RemoteError;
 use crate::reply::Reply;
 use playground_ecs_view::{Schedule, SystemView, World};
 use playground_kernel::module::ModuleHeader;
-use playground_loader::ReloadReport;
+use playground_loader::{ReloadError, ReloadReport};
 use playground_registry::BindingRegistry;
 use serde_json::{Value, json};
 
@@ -31,6 +31,26 @@ pub enum ReloadOutcome {
         /// The error as the build or loader reported it.
         reason: String,
     },
+}
+
+/// A report's commit time in whole microseconds.
+fn commit_us(report: &ReloadReport) -> u64 {
+    u64::try_from(report.elapsed.as_micros()).unwrap_or(u64::MAX)
+}
+
+impl ReloadOutcome {
+    /// The outcome of a reload that returned `result`.
+    pub fn of(result: &Result<ReloadReport, ReloadError>) -> Self {
+        match result {
+            Ok(report) => Self::Reloaded {
+                state_bytes: report.state_bytes,
+                commit_us: commit_us(report),
+            },
+            Err(e) => Self::Failed {
+                reason: e.to_string(),
+            },
+        }
+    }
 }
 
 /// A loaded module, as `module.list` and `module.status` report it.
@@ -69,7 +89,7 @@ impl ReloadReply {
             "state_bytes": report.state_bytes,
             "migrated": report.migrated,
             "fresh": report.fresh,
-            "commit_us": u64::try_from(report.elapsed.as_micros()).unwrap_or(u64::MAX),
+            "commit_us": commit_us(report),
         })));
     }
 
