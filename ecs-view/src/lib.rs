@@ -35,6 +35,6 @@ pub use model::{
 };
 pub use model::{Event, EventId, EventQueue, Handler, Phase, Priority, Schedule, SubscriptionId};
 pub use view::{
-    ComponentView, EcsCore, EcsModule, EcsView, EntityView, EventView, MotionView, QueryView,
-    StorageView, SystemView, WorldView,
+    ComponentView, EcsCore, EcsModule, EcsPlugin, EcsView, EntityView, EventView, MotionView,
+    PluginCore, QueryView, StorageView, SystemView, WorldView,
 };

@@ -92,31 +92,21 @@ pub fn stages(systems: &[&SystemDesc]) -> Result<Vec<Vec<usize>>, EcsError> {
     Ok(stages)
 }
 
-/// Runs every system once, stage by stage. A stage's first system runs on the calling thread
-/// while the others go to rayon's pool: reused threads, because spawning OS threads per stage
-/// cost more than small systems do, and the caller works instead of sleeping, because handing
-/// the whole stage to the pool cost a context switch per system. Stops after the first stage
-/// with a failing system and returns its error.
+/// Runs every system once, stage by stage, on the world's executor (the host's threads): a
+/// stage's systems are one batch, the caller taking a share instead of sleeping. Stops after
+/// the first stage with a failing system and returns its error.
 pub fn run(schedule: &Schedule, world: &World) -> Result<(), EcsError> {
     let descs: Vec<&SystemDesc> = schedule.descs().collect();
+    let executor = world.executor();
     for stage in stages(&descs)? {
         let body = |i: usize| (schedule.system(i).expect("index from stages").1)(world);
-        let Some((&first, others)) = stage.split_first() else {
-            continue;
-        };
-        if others.is_empty() {
-            body(first)?;
+        if let [only] = stage[..] {
+            body(only)?;
             continue;
         }
         let results: Vec<Mutex<Result<(), EcsError>>> =
-            others.iter().map(|_| Mutex::new(Ok(()))).collect();
-        let first_result = rayon::in_place_scope(|scope| {
-            for (&i, slot) in others.iter().zip(&results) {
-                scope.spawn(move |_| *slot.lock() = body(i));
-            }
-            body(first)
-        });
-        first_result?;
+            stage.iter().map(|_| Mutex::new(Ok(()))).collect();
+        executor.run(stage.len(), &|k| *results[k].lock() = body(stage[k]));
         for slot in results {
             slot.into_inner()?;
         }

@@ -12,6 +12,8 @@
 //! - **Thread-safe cells** ([`Atomic`], [`Handle`], [`Shared`], [`Once`]), one per sharing
 //!   pattern; see [`cell`] for costs and memory orderings.
 //! - **The loom facade** ([`sync`]): the only module that names `std::sync` or `loom`.
+//! - **Host-owned threads** ([`Executor`]): how module code runs work in parallel without
+//!   starting threads of its own.
 //!
 //! ```
 //! use playground_kernel::{Atomic, Model, ModelTypeInfo, model};
@@ -29,6 +31,7 @@
 
 pub mod cell;
 pub mod error;
+pub mod executor;
 pub mod id;
 pub mod model;
 pub mod module;
@@ -37,6 +40,7 @@ pub mod view;
 
 pub use cell::{Atomic, AtomicNumber, AtomicValue, Handle, Once, Shared};
 pub use error::{KernelError, StateError};
+pub use executor::{Executor, ScopedThreads};
 pub use id::{
     ComponentId, Entity, EntityId, Generation, IdHasher, IdMap, IdTable, ModelId, ModelType,
     ViewId, fnv1a_64, fnv1a_64_bytes,

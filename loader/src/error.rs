@@ -66,6 +66,18 @@ pub enum ResolveError {
         /// Who asked.
         needed_by: String,
     },
+    /// An app lists as a plugin of `core` a module that does not declare `extends = core`.
+    #[error("{needed_by} lists `{module}` as a plugin of `{core}`, but it extends {extends}")]
+    NotAPlugin {
+        /// The module.
+        module: String,
+        /// The core the app named.
+        core: String,
+        /// What the module declares (`nothing` when it declares no `extends`).
+        extends: String,
+        /// The app.
+        needed_by: String,
+    },
     /// Modules require each other in a cycle.
     #[error("dependency cycle: {}", path.join(" -> "))]
     Cycle {

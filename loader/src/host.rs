@@ -2,9 +2,10 @@
 //! transaction that replaces it.
 
 use crate::error::{LoadError, ReloadError};
-use crate::library::{LibraryOwner, UnloadPolicy, open};
+use crate::library::{LibraryOwner, UnloadPolicy};
+use crate::module_library::ModuleLibrary;
 use playground_kernel::View;
-use playground_kernel::module::{Core, ModuleHeader, PlaygroundModule};
+use playground_kernel::module::{Core, ModuleHeader};
 use playground_kernel::sync::StdArc;
 use playground_registry::{BindingRegistry, Implementation, RegistryError};
 use std::path::{Path, PathBuf};
@@ -28,12 +29,18 @@ pub struct Binder<'a> {
 }
 
 impl<'a> Binder<'a> {
-    fn new<C: Core>(registry: &'a BindingRegistry, module: &'a Running<C>, first: bool) -> Self {
+    pub(crate) fn new(
+        registry: &'a BindingRegistry,
+        owner: &'a StdArc<LibraryOwner>,
+        name: &'a str,
+        api_version: u64,
+        first: bool,
+    ) -> Self {
         Self {
             registry,
-            owner: &module.owner,
-            name: module.module.header.name.as_str(),
-            api_version: module.module.header.api_version,
+            owner,
+            name,
+            api_version,
             first,
         }
     }
@@ -105,10 +112,9 @@ pub struct ReloadReport {
 }
 
 struct Running<C: Core> {
-    // Field order is drop order: the instance (module code) before its library owner.
+    // Field order is drop order: the instance (module code) before its library.
     instance: Box<C::Instance>,
-    module: &'static PlaygroundModule<C>,
-    owner: StdArc<LibraryOwner>,
+    library: ModuleLibrary<C>,
 }
 
 /// A module loaded, verified and instantiated by [`ModuleHost::stage`], waiting for
@@ -120,7 +126,7 @@ pub struct Staged<C: Core> {
 impl<C: Core> Staged<C> {
     /// The staged module's header.
     pub fn header(&self) -> &ModuleHeader {
-        &self.running.module.header
+        self.running.library.header()
     }
 }
 
@@ -144,7 +150,7 @@ struct Retired {
 }
 
 impl Retired {
-    fn of(owner: &StdArc<LibraryOwner>) -> Self {
+    pub(crate) fn of(owner: &StdArc<LibraryOwner>) -> Self {
         Self {
             owner: StdArc::downgrade(owner),
             bytes: owner.bytes,
@@ -163,7 +169,7 @@ impl<C: Core> ModuleHost<C> {
     ) -> Result<Self, LoadError> {
         let bind: Box<BindFn<C>> = Box::new(bind);
         let running = Self::start(path, &options)?;
-        let binder = Binder::new(&registry, &running, true);
+        let binder = running.library.binder(&registry, true);
         bind(&running.instance, &binder)?;
         Ok(Self {
             registry,
@@ -175,16 +181,9 @@ impl<C: Core> ModuleHost<C> {
     }
 
     fn start(path: &Path, options: &HostOptions) -> Result<Running<C>, LoadError> {
-        let opened = open::<C>(path, &options.copies_dir, options.unload)?;
-        let instance = (opened.module.entry.create)().map_err(|fault| LoadError::Create {
-            path: path.to_owned(),
-            fault,
-        })?;
-        Ok(Running {
-            instance,
-            module: opened.module,
-            owner: opened.owner,
-        })
+        let library = ModuleLibrary::open(path, options)?;
+        let instance = library.create()?;
+        Ok(Running { instance, library })
     }
 
     /// The running module's instance.
@@ -199,7 +198,7 @@ impl<C: Core> ModuleHost<C> {
 
     /// The running module's header (name, version, build, fingerprints).
     pub fn header(&self) -> &ModuleHeader {
-        &self.running.module.header
+        self.running.library.header()
     }
 
     /// The registry the module is bound into.
@@ -263,53 +262,29 @@ impl<C: Core> ModuleHost<C> {
         let started = Instant::now();
         let mut next = staged.running;
         let refuse = |retired: &mut Vec<Retired>, next: Running<C>, e: ReloadError| {
-            retired.push(Retired::of(&next.owner));
+            retired.push(Retired::of(next.library.owner()));
             drop(next);
             Err(e)
         };
         let old = &self.running;
-        let mut state = match (old.module.entry.save)(&old.instance) {
+        let state = match old.library.save(&old.instance) {
             Ok(state) => state,
             Err(fault) => return refuse(&mut self.retired, next, ReloadError::Save(fault)),
         };
-
-        let (old_format, new_format) = (
-            old.module.header.state_version,
-            next.module.header.state_version,
-        );
-        let mut migrated = false;
-        let mut fresh = false;
-        if old_format != new_format {
-            match (next.module.entry.migrate)(old_format, &state) {
-                Some(Ok(bytes)) => {
-                    state = bytes;
-                    migrated = true;
-                }
-                Some(Err(fault)) => {
-                    let e = ReloadError::Migrate {
-                        from: old_format,
-                        fault,
-                    };
-                    return refuse(&mut self.retired, next, e);
-                }
-                None if policy == StatePolicy::StartFresh => fresh = true,
-                None => {
-                    let e = ReloadError::StateFormatChanged {
-                        old: old_format,
-                        new: new_format,
-                    };
-                    return refuse(&mut self.retired, next, e);
-                }
-            }
-        }
-        if !fresh && let Err(fault) = (next.module.entry.restore)(&mut next.instance, &state) {
+        let carried = match next.library.carry(old.library.header(), state, policy) {
+            Ok(carried) => carried,
+            Err(e) => return refuse(&mut self.retired, next, e),
+        };
+        if let Some(bytes) = &carried.bytes
+            && let Err(fault) = next.library.restore(&mut next.instance, bytes)
+        {
             return refuse(&mut self.retired, next, ReloadError::Restore(fault));
         }
 
-        let binder = Binder::new(&self.registry, &next, false);
+        let binder = next.library.binder(&self.registry, false);
         if let Err(e) = (self.bind)(&next.instance, &binder) {
             // Some views may already point at the new module: point them all back.
-            let back = Binder::new(&self.registry, &self.running, false);
+            let back = self.running.library.binder(&self.registry, false);
             let err = match (self.bind)(&self.running.instance, &back) {
                 Ok(()) => LoadError::Bind(e).into(),
                 Err(rollback) => ReloadError::RollbackFailed { bind: e, rollback },
@@ -318,13 +293,13 @@ impl<C: Core> ModuleHost<C> {
         }
 
         let old = std::mem::replace(&mut self.running, next);
-        self.retired.push(Retired::of(&old.owner));
+        self.retired.push(Retired::of(old.library.owner()));
         drop(old);
         Ok(ReloadReport {
-            name: self.running.module.header.name.as_str().to_owned(),
-            state_bytes: if fresh { 0 } else { state.len() },
-            migrated,
-            fresh,
+            name: self.running.library.name().to_owned(),
+            state_bytes: carried.bytes.as_ref().map_or(0, Vec::len),
+            migrated: carried.migrated,
+            fresh: carried.bytes.is_none(),
             elapsed: started.elapsed(),
         })
     }

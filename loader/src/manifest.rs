@@ -7,6 +7,11 @@
 //! provides = ["entities", "snapshots", "motion"]
 //! requires = { "playground-physics" = "^0.2" }
 //!
+//! # A plugin: extends a core (runs on its system), may require other plugins.
+//! [package.metadata.playground]
+//! extends = "playground.ecs"
+//! requires = { "playground-motion" = "^0.1" }
+//!
 //! # An app: the cores and features it needs, and systems in preference order.
 //! [package.metadata.playground.app]
 //! cores = { "playground.ecs" = ["entities", "motion"] }
@@ -41,6 +46,9 @@ pub struct Declaration {
     /// The core this system module implements.
     #[serde(default)]
     pub implements: Option<String>,
+    /// The core this plugin extends (a plugin runs on that core's chosen system).
+    #[serde(default)]
+    pub extends: Option<String>,
     /// Features this system provides.
     #[serde(default)]
     pub provides: Vec<String>,

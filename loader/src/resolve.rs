@@ -1,6 +1,7 @@
 //! The resolver: picks one system per core an app needs (the first, in the app's preference
 //! order, that is in range and provides every feature the app and its plugins need), adds
-//! the modules those require, and orders the loads so a module comes after what it requires.
+//! the modules those require and the app's plugins, and orders the loads so a module comes
+//! after what it requires and a plugin after the system it runs on.
 
 use crate::error::ResolveError;
 use crate::manifest::{Declaration, Manifest};
@@ -12,27 +13,33 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Resolution {
     /// Core name -> chosen system module.
     pub systems: BTreeMap<String, String>,
-    /// Every module to load, each after the modules it requires.
+    /// Every module to load, each after the modules it requires (plugins last, each after
+    /// its core's system and the plugins it requires).
     pub load_order: Vec<String>,
+    /// Each module's direct dependencies: what it requires, and for a plugin the system
+    /// chosen for the core it extends.
+    pub depends_on: BTreeMap<String, Vec<String>>,
+    /// The app's plugins, in load order.
+    pub plugins: Vec<String>,
 }
 
 impl Resolution {
-    /// The modules to reload when `changed` was rebuilt: it and everything that requires it,
-    /// directly or not, in load order.
-    pub fn reload_order(&self, changed: &str, catalogue: &[Manifest]) -> Vec<String> {
-        let mut affected = BTreeSet::from([changed.to_owned()]);
+    /// The modules to reload when `changed` was rebuilt: they and everything that depends
+    /// on them, directly or not, in load order (so dependencies before dependents).
+    pub fn reload_order(&self, changed: &[&str]) -> Vec<String> {
+        let mut affected: BTreeSet<&str> = changed.iter().copied().collect();
         for name in &self.load_order {
-            let requires = find(catalogue, name)
-                .and_then(|m| m.playground.as_ref())
-                .map(|d| d.requires.keys().any(|r| affected.contains(r)))
-                .unwrap_or(false);
-            if requires {
-                affected.insert(name.clone());
+            let depends = self
+                .depends_on
+                .get(name)
+                .is_some_and(|deps| deps.iter().any(|d| affected.contains(d.as_str())));
+            if depends {
+                affected.insert(name);
             }
         }
         self.load_order
             .iter()
-            .filter(|n| affected.contains(*n))
+            .filter(|n| affected.contains(n.as_str()))
             .cloned()
             .collect()
     }
@@ -118,9 +125,49 @@ pub fn resolve(app: &Manifest, catalogue: &[Manifest]) -> Result<Resolution, Res
     for system in systems.values() {
         visit(system, catalogue, &mut Vec::new(), &mut done, &mut order)?;
     }
+    let mut depends_on: BTreeMap<String, Vec<String>> = order
+        .iter()
+        .map(|name| {
+            let requires = find(catalogue, name).map(declaration).unwrap_or_default();
+            (name.clone(), requires.requires.keys().cloned().collect())
+        })
+        .collect();
+    let mut plugins = Vec::new();
+    for plugin in &needs.plugins {
+        let module = find(catalogue, &plugin.name).ok_or_else(|| ResolveError::UnknownModule {
+            module: plugin.name.clone(),
+            needed_by: app_name.clone(),
+        })?;
+        let decl = declaration(module);
+        if decl.extends.as_deref() != Some(plugin.core.as_str()) {
+            return Err(ResolveError::NotAPlugin {
+                module: plugin.name.clone(),
+                core: plugin.core.clone(),
+                extends: decl
+                    .extends
+                    .map_or_else(|| "nothing".to_owned(), |c| format!("`{c}`")),
+                needed_by: app_name.clone(),
+            });
+        }
+        let first_new = order.len();
+        visit(&plugin.name, catalogue, &mut Vec::new(), &mut done, &mut order)?;
+        for name in &order[first_new..] {
+            let mut deps: Vec<String> = find(catalogue, name)
+                .map(declaration)
+                .unwrap_or_default()
+                .requires
+                .into_keys()
+                .collect();
+            deps.push(systems[&plugin.core].clone());
+            depends_on.insert(name.clone(), deps);
+            plugins.push(name.clone());
+        }
+    }
     Ok(Resolution {
         systems,
         load_order: order,
+        depends_on,
+        plugins,
     })
 }
 
@@ -223,6 +270,12 @@ mod tests {
                 "implements = \"physics\"\nrequires = { math = \"^2\" }",
             ),
             manifest("math", "2.0.1", "implements = \"math\""),
+            manifest("replay", "0.1.0", "extends = \"ecs\""),
+            manifest(
+                "ghosts",
+                "0.1.0",
+                "extends = \"ecs\"\nrequires = { replay = \"^0.1\" }",
+            ),
         ]
     }
 
@@ -232,11 +285,8 @@ mod tests {
         let r = resolve(&game, &catalogue()).unwrap();
         assert_eq!(r.systems["ecs"], "ecs-fast");
         assert_eq!(r.load_order, ["math", "physics", "ecs-fast"]);
-        assert_eq!(
-            r.reload_order("physics", &catalogue()),
-            ["physics", "ecs-fast"]
-        );
-        assert_eq!(r.reload_order("ecs-fast", &catalogue()), ["ecs-fast"]);
+        assert_eq!(r.reload_order(&["physics"]), ["physics", "ecs-fast"]);
+        assert_eq!(r.reload_order(&["ecs-fast"]), ["ecs-fast"]);
     }
 
     #[test]
@@ -247,7 +297,35 @@ mod tests {
         );
         let r = resolve(&game, &catalogue()).unwrap();
         assert_eq!(r.systems["ecs"], "ecs-full");
-        assert_eq!(r.load_order, ["ecs-full"]);
+        assert_eq!(r.load_order, ["ecs-full", "replay"]);
+    }
+
+    #[test]
+    fn plugins_load_after_their_system_and_reload_with_it() {
+        let game = app(
+            "cores = { ecs = [\"entities\"] }\nsystems = [\"ecs-full\"]\n\
+             plugins = [{ name = \"ghosts\", core = \"ecs\", features = [] }]",
+        );
+        let r = resolve(&game, &catalogue()).unwrap();
+        assert_eq!(r.load_order, ["ecs-full", "replay", "ghosts"]);
+        assert_eq!(r.plugins, ["replay", "ghosts"]);
+        assert_eq!(r.depends_on["ghosts"], ["replay", "ecs-full"]);
+        assert_eq!(r.reload_order(&["ecs-full"]), ["ecs-full", "replay", "ghosts"]);
+        assert_eq!(r.reload_order(&["replay"]), ["replay", "ghosts"]);
+        assert_eq!(r.reload_order(&["ghosts"]), ["ghosts"]);
+    }
+
+    #[test]
+    fn a_plugin_must_extend_the_core_it_is_listed_for() {
+        let game = app(
+            "cores = { ecs = [] }\nsystems = [\"ecs-full\"]\n\
+             plugins = [{ name = \"math\", core = \"ecs\", features = [] }]",
+        );
+        let err = resolve(&game, &catalogue()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "app `game` lists `math` as a plugin of `ecs`, but it extends nothing"
+        );
     }
 
     #[test]

@@ -668,14 +668,15 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         })
     }
 
-    /// Like [`Self::for_each`], on every available core: an aligned query of required
-    /// parameters is cut into contiguous chunks that the calling thread and one scoped thread
-    /// per other core take from a shared queue until it is empty, so a core slowed by other
-    /// work takes fewer chunks instead of holding up the whole run. Otherwise (filters,
-    /// optional parameters, unaligned pools, small queries) it runs on the calling thread.
+    /// Like [`Self::for_each`], on the world's [`executor`](World::executor): an aligned
+    /// query of required parameters is cut into contiguous chunks that the calling thread and
+    /// the executor's other threads take from a shared queue until it is empty, so a core
+    /// slowed by other work takes fewer chunks instead of holding up the whole run. Otherwise
+    /// (filters, optional parameters, unaligned pools, small queries) it runs on the calling
+    /// thread.
     ///
-    /// Scoped threads rather than a global pool: a hot-reloadable module must not leave
-    /// threads running its code after it is unloaded.
+    /// The host's executor rather than a pool of this crate's own: a hot-reloadable module
+    /// must not leave threads running its code after it is unloaded.
     pub fn par_for_each<F>(self, f: F) -> Result<(), EcsError>
     where
         F: Fn(Q::Item<'_>) + Sync,
@@ -686,7 +687,8 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         /// Chunks per thread: enough for the queue to even out a preempted core, and for the
         /// last chunk taken to be short next to the whole run.
         const CHUNKS_PER_THREAD: usize = 32;
-        let threads = playground_kernel::sync::available_cores();
+        let executor = self.world.executor();
+        let threads = executor.threads();
         if !self.filter.is_empty() || !Q::ALL_REQUIRED || threads == 1 {
             return self.for_each(f);
         }
@@ -727,12 +729,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
                 }
             }
         };
-        std::thread::scope(|s| {
-            for _ in 1..threads.min(parts) {
-                s.spawn(work);
-            }
-            work();
-        });
+        executor.run(threads.min(parts), &|_| work());
         Ok(())
     }
 

@@ -10,7 +10,8 @@ use crate::error::EcsError;
 use playground_kernel::sync::{
     MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
-use playground_kernel::{ComponentId, Entity, IdTable};
+use playground_kernel::sync::StdArc as Arc;
+use playground_kernel::{ComponentId, Entity, Executor, IdTable, ScopedThreads};
 use playground_pools::ComponentPool;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -87,6 +88,9 @@ pub struct World {
     /// Bumped whenever pool objects are replaced, whose fresh layout versions could repeat
     /// numbers an old pool had.
     pools_epoch: u64,
+    /// The host's threads, lent for `par_for_each` and schedule stages; `None` runs them on
+    /// scoped threads.
+    executor: Option<Arc<dyn Executor>>,
 }
 
 playground_kernel::model!(World = "playground.ecs.World");
@@ -102,6 +106,21 @@ impl World {
     /// An empty world.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Lends the world the host's threads: `par_for_each` and schedule stages run on
+    /// `executor` from now on (and on scoped threads, joined before each call returns, until
+    /// a host sets one). Carried by [`Self::empty_like`], so a restore keeps it.
+    pub fn set_executor(&mut self, executor: Arc<dyn Executor>) {
+        self.executor = Some(executor);
+    }
+
+    /// The threads parallel work of this world runs on.
+    pub fn executor(&self) -> &dyn Executor {
+        match &self.executor {
+            Some(executor) => &**executor,
+            None => &ScopedThreads,
+        }
     }
 
     /// Registers `T` (done implicitly on first insert). Its components cannot be saved.
@@ -543,6 +562,7 @@ impl World {
         World {
             entities: Entities::default(),
             pools,
+            executor: self.executor.clone(),
             ..World::default()
         }
     }

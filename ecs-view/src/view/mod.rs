@@ -3,8 +3,10 @@
 //! crossed once per call or batch; per-entity work goes through the typed model API.
 
 mod module;
+mod plugin;
 
 pub use module::{EcsCore, EcsModule};
+pub use plugin::{EcsPlugin, PluginCore};
 
 use crate::error::EcsError;
 use crate::fingerprint::API_VERSION;
