@@ -1,5 +1,6 @@
 //! Building a module with cargo and finding the library it produced.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -57,18 +58,33 @@ impl ModuleBuild {
 
     /// Runs the build and returns the path of the dynamic library it produced.
     pub fn run(&self) -> Result<PathBuf, BuildError> {
+        let mut built = self.run_with(&[])?;
+        built
+            .remove(&self.package)
+            .ok_or_else(|| BuildError::NoArtifact {
+                package: self.package.clone(),
+            })
+    }
+
+    /// Builds `self.package` and `others` in one cargo invocation, and returns each one's
+    /// dynamic library by package name.
+    ///
+    /// The modules of one app are built together: one cargo run resolves features once, so
+    /// every library links the very same build of each shared crate (the same type ids for
+    /// the same component types), and crates already fresh cost only cargo's check.
+    pub fn run_with(&self, others: &[&str]) -> Result<BTreeMap<String, PathBuf>, BuildError> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(cargo);
         cmd.current_dir(&self.workspace)
-            .args([
-                "build",
-                "--lib",
-                "--message-format=json-render-diagnostics",
-                "-p",
-            ])
-            .arg(&self.package)
+            .args(["build", "--lib", "--message-format=json-render-diagnostics"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        let packages: Vec<&str> = std::iter::once(self.package.as_str())
+            .chain(others.iter().copied())
+            .collect();
+        for package in &packages {
+            cmd.args(["-p", package]);
+        }
         if self.release {
             cmd.arg("--release");
         }
@@ -85,13 +101,19 @@ impl ModuleBuild {
         let stdout = String::from_utf8_lossy(&output.stdout);
         if !output.status.success() {
             return Err(BuildError::Failed {
-                package: self.package.clone(),
+                package: packages.join(", "),
                 messages: String::from_utf8_lossy(&output.stderr).into_owned(),
             });
         }
-        artifact(&stdout, &self.package).ok_or_else(|| BuildError::NoArtifact {
-            package: self.package.clone(),
-        })
+        packages
+            .iter()
+            .map(|package| {
+                let library = artifact(&stdout, package).ok_or_else(|| BuildError::NoArtifact {
+                    package: (*package).to_owned(),
+                })?;
+                Ok(((*package).to_owned(), library))
+            })
+            .collect()
     }
 }
 

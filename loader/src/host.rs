@@ -4,6 +4,7 @@
 use crate::error::{LoadError, ReloadError};
 use crate::library::{LibraryOwner, UnloadPolicy};
 use crate::module_library::ModuleLibrary;
+use crate::retired::RetiredLibraries;
 use playground_kernel::View;
 use playground_kernel::module::{Core, ModuleHeader};
 use playground_kernel::sync::StdArc;
@@ -140,22 +141,7 @@ pub struct ModuleHost<C: Core> {
     bind: Box<BindFn<C>>,
     options: HostOptions,
     running: Running<C>,
-    retired: Vec<Retired>,
-}
-
-/// A replaced or refused library: weakly held, so `WhenUnused` can close it.
-struct Retired {
-    owner: std::sync::Weak<LibraryOwner>,
-    bytes: u64,
-}
-
-impl Retired {
-    pub(crate) fn of(owner: &StdArc<LibraryOwner>) -> Self {
-        Self {
-            owner: StdArc::downgrade(owner),
-            bytes: owner.bytes,
-        }
-    }
+    retired: RetiredLibraries,
 }
 
 impl<C: Core> ModuleHost<C> {
@@ -174,9 +160,9 @@ impl<C: Core> ModuleHost<C> {
         Ok(Self {
             registry,
             bind,
+            retired: RetiredLibraries::new(options.unload),
             options,
             running,
-            retired: Vec::new(),
         })
     }
 
@@ -206,21 +192,14 @@ impl<C: Core> ModuleHost<C> {
         &self.registry
     }
 
-    fn still_mapped(&self) -> impl Iterator<Item = &Retired> {
-        let never = self.options.unload == UnloadPolicy::Never;
-        self.retired
-            .iter()
-            .filter(move |r| never || r.owner.strong_count() > 0)
-    }
-
     /// Libraries replaced or refused since the first load that are still mapped.
     pub fn retained_libraries(&self) -> usize {
-        self.still_mapped().count()
+        self.retired.count()
     }
 
     /// The memory those libraries cost: their total size on disk.
     pub fn retained_bytes(&self) -> u64 {
-        self.still_mapped().map(|r| r.bytes).sum()
+        self.retired.bytes()
     }
 
     /// Replaces the running module with the one at `path`, carrying its state across:
@@ -261,8 +240,8 @@ impl<C: Core> ModuleHost<C> {
     ) -> Result<ReloadReport, ReloadError> {
         let started = Instant::now();
         let mut next = staged.running;
-        let refuse = |retired: &mut Vec<Retired>, next: Running<C>, e: ReloadError| {
-            retired.push(Retired::of(next.library.owner()));
+        let refuse = |retired: &mut RetiredLibraries, next: Running<C>, e: ReloadError| {
+            retired.retire(next.library.owner());
             drop(next);
             Err(e)
         };
@@ -293,7 +272,7 @@ impl<C: Core> ModuleHost<C> {
         }
 
         let old = std::mem::replace(&mut self.running, next);
-        self.retired.push(Retired::of(old.library.owner()));
+        self.retired.retire(old.library.owner());
         drop(old);
         Ok(ReloadReport {
             name: self.running.library.name().to_owned(),

@@ -50,6 +50,7 @@ pub mod library;
 pub mod manifest;
 pub mod module_library;
 pub mod resolve;
+pub mod retired;
 pub mod verify;
 pub mod watch;
 
@@ -58,5 +59,6 @@ pub use error::{LoadError, ManifestError, ReloadError, ResolveError};
 pub use host::{BindFn, Binder, HostOptions, ModuleHost, ReloadReport, Staged, StatePolicy};
 pub use library::{LibraryOwner, UnloadPolicy};
 pub use module_library::{CarriedState, ModuleLibrary};
+pub use retired::RetiredLibraries;
 pub use playground_kernel::module::ModuleHeader;
 pub use watch::SourceWatcher;
