@@ -252,6 +252,20 @@ impl ModuleSet {
         std::iter::once(system).chain(plugins).collect()
     }
 
+    /// The state module `name` would carry across a reload now (for the system module, the
+    /// world's snapshot).
+    pub fn state_of(&self, name: &str) -> Result<Vec<u8>, SetError> {
+        if name == self.system_name {
+            return Ok(self.system.save(name)?.0);
+        }
+        let index = self
+            .plugin_names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| SetError::UnknownModule(name.to_owned()))?;
+        Ok(self.plugins[index].save(name)?.0)
+    }
+
     /// The modules to reload when `changed` were rebuilt: they and their dependents, in
     /// dependency order.
     pub fn reload_order(&self, changed: &[&str]) -> Vec<String> {

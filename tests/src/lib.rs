@@ -2,6 +2,7 @@
 //! host with the ECS views bound; an HTTP client for the remote endpoint.
 
 pub mod http_client;
+pub mod plugin_set;
 
 use playground_ecs_view::{EcsCore, EcsView, Entity, MotionView, Position};
 use playground_kernel::sync::StdArc;

@@ -12,33 +12,37 @@ fn callers_on_other_threads_see_the_old_or_the_new_module_never_neither() {
         library(Variant::Fixture("scale-2")),
     );
     let mut host = host(&one).unwrap();
-    let stop = StdArc::new(AtomicBool::new(false));
+    // Set after the last reload returned: a call that reads it set must see that module.
+    let reloaded = StdArc::new(AtomicBool::new(false));
     let callers = (0..2)
         .map(|_| {
             let mut binding = host.registry().binding::<dyn MotionView>().unwrap();
-            let stop = stop.clone();
+            let reloaded = reloaded.clone();
             std::thread::spawn(move || {
-                let (mut calls, mut seen) = (0u64, [false; 2]);
-                while !stop.load(Ordering::Relaxed) {
+                let mut calls = 0u64;
+                loop {
+                    let last_done = reloaded.load(Ordering::Acquire);
                     let scale = binding.get().expect("always bound").speed_scale();
                     assert!(scale == 1.0 || scale == 2.0, "saw {scale}");
-                    seen[scale as usize - 1] = true;
                     calls += 1;
+                    if last_done {
+                        return (calls, scale);
+                    }
                 }
-                (calls, seen)
             })
         })
         .collect::<Vec<_>>();
-    for i in 0..20 {
+    // 21 reloads, alternating, ending on the scale-2 build.
+    for i in 0..21 {
         let next = if i % 2 == 0 { &two } else { &one };
         host.reload(next).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
-    stop.store(true, Ordering::Relaxed);
+    reloaded.store(true, Ordering::Release);
     for caller in callers {
-        let (calls, seen) = caller.join().expect("no caller crashed");
+        let (calls, last) = caller.join().expect("no caller crashed");
         assert!(calls > 0);
-        assert!(seen[0] || seen[1]);
+        assert_eq!(last, 2.0, "a call after the last reload sees the new module");
     }
 }
 

@@ -1,0 +1,138 @@
+//! The module set the plugin tests run: the ECS system module, `playground-motion`,
+//! `playground-bounce` and the fixture plugin (which depends on motion), built together.
+
+use crate::workspace;
+use playground_ecs_view::{EcsView, Entity, World};
+use playground_host::{ModuleSet, SetError, ThreadPool};
+use playground_kernel::sync::StdArc;
+use playground_kinematics::{Position, Velocity, movers};
+use playground_loader::manifest::{self, Manifest};
+use playground_loader::resolve::{Resolution, resolve};
+use playground_loader::{BuildError, HostOptions, ModuleBuild};
+use playground_registry::BindingRegistry;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+/// The ECS system module.
+pub const SYSTEM: &str = "playground-ecs-viewmodel";
+/// The motion plugin.
+pub const MOTION: &str = "playground-motion";
+/// The bounce plugin (depends on motion).
+pub const BOUNCE: &str = "playground-bounce";
+/// The fixture plugin (depends on motion).
+pub const FIXTURE: &str = "playground-fixture-plugin";
+
+/// Builds the set with the fixture plugin's `features` (comma-separated) in one cargo run
+/// (once per variant per test process), and returns stable copies of every library, so a
+/// later build cannot overwrite them.
+pub fn set_libraries(features: &str) -> Result<BTreeMap<String, PathBuf>, BuildError> {
+    static BUILT: OnceLock<Mutex<HashMap<String, BTreeMap<String, PathBuf>>>> = OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(libraries) = built.get(features) {
+        return Ok(libraries.clone());
+    }
+    let target = workspace().join("target").join("fixtures");
+    let mut build = ModuleBuild::new(SYSTEM, workspace());
+    build.target_dir = Some(target.clone());
+    build
+        .env
+        .push(("CARGO_ENCODED_RUSTFLAGS".into(), String::new()));
+    build.features = features
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(|f| format!("{FIXTURE}/{f}"))
+        .collect();
+    let artifacts = build.run_with(&[MOTION, BOUNCE, FIXTURE])?;
+    let variant = if features.is_empty() {
+        "default".to_owned()
+    } else {
+        features.replace(',', "+")
+    };
+    let dir = target.join("sets").join(variant);
+    std::fs::create_dir_all(&dir).expect("creating the variant directory");
+    let stable = artifacts
+        .into_iter()
+        .map(|(name, artifact)| {
+            let copy = dir.join(artifact.file_name().expect("a library file"));
+            std::fs::copy(&artifact, &copy).expect("copying the library");
+            (name, copy)
+        })
+        .collect::<BTreeMap<_, _>>();
+    built.insert(features.to_owned(), stable.clone());
+    Ok(stable)
+}
+
+/// The set's resolution, from the workspace's manifests and an app listing the three
+/// plugins.
+pub fn resolution() -> Resolution {
+    let app = format!(
+        "[package]\nname = \"plugin-tests\"\nversion = \"0.1.0\"\n\
+         [package.metadata.playground.app]\n\
+         cores = {{ \"playground.ecs\" = [\"entities\", \"snapshots\", \"schedules\"] }}\n\
+         systems = [\"{SYSTEM}\"]\n\
+         plugins = [\n\
+           {{ name = \"{MOTION}\", core = \"playground.ecs\", features = [] }},\n\
+           {{ name = \"{BOUNCE}\", core = \"playground.ecs\", features = [] }},\n\
+           {{ name = \"{FIXTURE}\", core = \"playground.ecs\", features = [] }},\n\
+         ]\n"
+    );
+    let app: Manifest =
+        manifest::parse(&workspace().join("Cargo.toml"), &app, None).expect("the test app");
+    let root = workspace();
+    let members = manifest::workspace_members(&root).expect("the workspace's manifests");
+    resolve(&app, &members).expect("the test app resolves")
+}
+
+/// Loads the set from `libraries` with `options`, on a pool of the host's threads.
+pub fn load_set(
+    libraries: &BTreeMap<String, PathBuf>,
+    options: HostOptions,
+) -> Result<ModuleSet, SetError> {
+    let executor = StdArc::new(ThreadPool::new().expect("the host's threads"));
+    ModuleSet::load(
+        &resolution(),
+        libraries,
+        StdArc::new(BindingRegistry::new()),
+        options,
+        executor,
+        |module, binder| binder.publish::<dyn EcsView>(module.ecs()),
+    )
+}
+
+fn encoded<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_allocvec(value).expect("encoding a component")
+}
+
+/// Spawns `count` movers the host's way: through the components' codecs (the plugins
+/// registered them), never through typed access to plugin types.
+pub fn spawn_movers(world: &mut World, count: usize, seed: u64) -> Vec<Entity> {
+    use playground_ecs_view::Component;
+    movers(count, seed)
+        .into_iter()
+        .map(|(p, v)| {
+            let e = world.spawn(());
+            world
+                .insert_encoded(e, Position::ID, &encoded(&p))
+                .expect("Position is registered by motion");
+            world
+                .insert_encoded(e, Velocity::ID, &encoded(&v))
+                .expect("Velocity is registered by motion");
+            e
+        })
+        .collect()
+}
+
+/// `entity`'s position and velocity, decoded from their codecs.
+pub fn mover(world: &World, entity: Entity) -> Option<(Position, Velocity)> {
+    use playground_ecs_view::Component;
+    let p = world.get_encoded(entity, Position::ID).ok()??;
+    let v = world.get_encoded(entity, Velocity::ID).ok()??;
+    Some((
+        postcard::from_bytes(&p).expect("a Position"),
+        postcard::from_bytes(&v).expect("a Velocity"),
+    ))
+}
