@@ -1,102 +1,162 @@
-//! The demo's host as the remote endpoint sees it: the loaded ECS module, the schedule its
-//! frames run, and reloads asked for remotely, rebuilt off the frame.
+//! The demo's host: the app's module set (the ECS system module and its plugins), the
+//! rebuilds that feed it, and the remote endpoint's view of it.
 
-use playground_ecs_view::{
-    EcsCore, EcsError, EcsView, MotionView, Position, Schedule, SystemDesc, SystemView, Velocity,
-    World,
-};
+use playground_ecs_view::{EcsError, World};
+use playground_host::{ChainReport, ModuleSet, SetError};
 use playground_kernel::sync::{StdArc, mpsc, thread};
-use playground_loader::{
-    BuildError, ModuleBuild, ModuleHost, ReloadError, ReloadReport, StatePolicy,
-};
+use playground_loader::{BuildError, ModuleBuild, ReloadError, StatePolicy};
 use playground_registry::BindingRegistry;
 use playground_remote::{
     ModuleReport, ReloadOutcome, ReloadReply, RemoteError, RemoteHost, ScheduleRef,
 };
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
-/// The schedule a frame runs: the module's motion system, moving every entity by `dt`.
-fn frame_schedule(motion: StdArc<dyn MotionView>, dt: f32) -> Schedule {
-    let mut schedule = Schedule::new();
-    schedule.add(
-        SystemDesc::new("motion")
-            .reads::<Velocity>()
-            .writes::<Position>(),
-        move |world: &World| motion.step(world, dt).map(|_| ()),
-    );
-    schedule
+/// What identifies a build of a library: cargo rewrites the file only when it relinks.
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
 }
 
-/// A remote `module.reload` whose build runs on its own thread while frames go on.
-struct PendingReload {
-    built: mpsc::Receiver<Result<PathBuf, BuildError>>,
-    done: ReloadReply,
-}
-
-/// The loaded module, its schedule, and what has happened to it.
-pub struct DemoHost {
-    host: ModuleHost<EcsCore>,
-    /// The running module's ECS implementation, which runs the schedule.
-    ecs: StdArc<dyn EcsView>,
-    schedule: Schedule,
-    module: String,
+/// Builds every module of the app in one cargo run.
+pub struct AppBuild {
     workspace: PathBuf,
-    dt: f32,
-    pending: Option<PendingReload>,
+    modules: Vec<String>,
+}
+
+impl AppBuild {
+    /// The build of `modules` (load order; the system module first) in `workspace`.
+    pub fn new(workspace: PathBuf, modules: Vec<String>) -> Self {
+        Self { workspace, modules }
+    }
+
+    /// Builds them all; each module's library by name.
+    pub fn run(&self) -> Result<BTreeMap<String, PathBuf>, BuildError> {
+        let (first, rest) = self
+            .modules
+            .split_first()
+            .expect("an app has a system module");
+        let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+        ModuleBuild::new(first, self.workspace.clone()).run_with(&rest)
+    }
+}
+
+/// Per-module reload counts, for `module.list`.
+#[derive(Default, Clone)]
+struct Counts {
     reloads: u64,
     failures: u64,
     last: Option<ReloadOutcome>,
 }
 
+/// A remote `module.reload` whose build runs on its own thread while frames go on.
+struct PendingReload {
+    module: String,
+    built: mpsc::Receiver<Result<BTreeMap<String, PathBuf>, BuildError>>,
+    done: ReloadReply,
+}
+
+/// The running module set and what has happened to it.
+pub struct DemoHost {
+    set: ModuleSet,
+    build: StdArc<AppBuild>,
+    /// The build stamp of each module's running library.
+    stamps: BTreeMap<String, Option<(SystemTime, u64)>>,
+    pending: Option<PendingReload>,
+    counts: BTreeMap<String, Counts>,
+}
+
 impl DemoHost {
-    /// Wraps a loaded module, built from `module`'s package in `workspace`.
-    pub fn new(host: ModuleHost<EcsCore>, module: &str, workspace: PathBuf, dt: f32) -> Self {
-        let schedule = frame_schedule(host.instance().motion(), dt);
+    /// Wraps a loaded set whose libraries were `libraries`, rebuilt by `build`.
+    pub fn new(set: ModuleSet, build: AppBuild, libraries: &BTreeMap<String, PathBuf>) -> Self {
         Self {
-            ecs: host.instance().ecs(),
-            host,
-            schedule,
-            module: module.to_owned(),
-            workspace,
-            dt,
+            set,
+            build: StdArc::new(build),
+            stamps: libraries
+                .iter()
+                .map(|(n, p)| (n.clone(), stamp(p)))
+                .collect(),
             pending: None,
-            reloads: 0,
-            failures: 0,
-            last: None,
+            counts: BTreeMap::new(),
         }
     }
 
-    /// The module host.
-    pub fn host(&self) -> &ModuleHost<EcsCore> {
-        &self.host
+    /// The module set.
+    pub fn set(&self) -> &ModuleSet {
+        &self.set
     }
 
-    /// The module host, mutably.
-    pub fn host_mut(&mut self) -> &mut ModuleHost<EcsCore> {
-        &mut self.host
-    }
-
-    /// Runs one frame: the schedule, through the module's `SystemView`.
+    /// Runs one frame: every plugin's systems on the host's threads.
     pub fn frame(&self) -> Result<(), EcsError> {
-        SystemView::run(&*self.ecs, &self.schedule, self.host.instance().world())
+        self.set.run_frame()
     }
 
-    /// Reloads from `lib` now (the watcher's and the mid-run reload), recording the outcome.
-    pub fn reload_from(&mut self, lib: &std::path::Path) -> Result<ReloadReport, ReloadError> {
-        let result = self.host.reload(lib);
-        self.record(&result);
-        result
+    /// Rebuilds every module (one cargo run).
+    pub fn rebuild(&self) -> Result<BTreeMap<String, PathBuf>, BuildError> {
+        self.build.run()
     }
 
-    fn record(&mut self, result: &Result<ReloadReport, ReloadError>) {
-        self.last = Some(ReloadOutcome::of(result));
-        if result.is_ok() {
-            self.reloads += 1;
-            // The schedule and runner are the old module's code: take the new module's.
-            self.schedule = frame_schedule(self.host.instance().motion(), self.dt);
-            self.ecs = self.host.instance().ecs();
-        } else {
-            self.failures += 1;
+    /// The modules of `built` whose library differs from the running one.
+    fn changed(&self, built: &BTreeMap<String, PathBuf>) -> BTreeMap<String, PathBuf> {
+        built
+            .iter()
+            .filter(|(name, path)| self.stamps.get(*name) != Some(&stamp(path)))
+            .map(|(n, p)| (n.clone(), p.clone()))
+            .collect()
+    }
+
+    /// Reloads what changed in `built` (and its dependents) now, or `Ok(None)` when no
+    /// library changed. `force` reloads the system module even if its library did not.
+    pub fn reload_built(
+        &mut self,
+        built: &BTreeMap<String, PathBuf>,
+        force: Option<&str>,
+    ) -> Result<Option<ChainReport>, SetError> {
+        let mut changed = self.changed(built);
+        if let Some(name) = force
+            && let Some(path) = built.get(name)
+        {
+            changed.insert(name.to_owned(), path.clone());
+        }
+        if changed.is_empty() {
+            return Ok(None);
+        }
+        let result = self.set.reload(&changed);
+        self.record(&changed, &result);
+        result.map(Some)
+    }
+
+    fn record(
+        &mut self,
+        changed: &BTreeMap<String, PathBuf>,
+        result: &Result<ChainReport, SetError>,
+    ) {
+        match result {
+            Ok(report) => {
+                for (name, path) in changed {
+                    self.stamps.insert(name.clone(), stamp(path));
+                }
+                for name in &report.restarted {
+                    let counts = self.counts.entry(name.clone()).or_default();
+                    counts.reloads += 1;
+                    counts.last = Some(ReloadOutcome::Reloaded {
+                        state_bytes: report.state_bytes,
+                        commit_us: u64::try_from(report.elapsed.as_micros()).unwrap_or(u64::MAX),
+                    });
+                }
+            }
+            Err(e) => {
+                let name = e.module().map_or_else(
+                    || changed.keys().next().cloned().unwrap_or_default(),
+                    str::to_owned,
+                );
+                let counts = self.counts.entry(name).or_default();
+                counts.failures += 1;
+                counts.last = Some(ReloadOutcome::Failed {
+                    reason: e.to_string(),
+                });
+            }
         }
     }
 
@@ -107,7 +167,7 @@ impl DemoHost {
 
     /// At the quiescent point: commits a remote reload whose build has finished. Returns
     /// its outcome, if one finished.
-    pub fn poll_reload(&mut self) -> Option<Result<ReloadReport, ReloadError>> {
+    pub fn poll_reload(&mut self) -> Option<Result<ChainReport, SetError>> {
         let pending = self.pending.as_ref()?;
         let built = match pending.built.try_recv() {
             Ok(built) => built,
@@ -116,15 +176,37 @@ impl DemoHost {
                 "the build thread ended without an answer",
             ))),
         };
-        let PendingReload { done, .. } = self.pending.take().expect("checked above");
-        let result = built.map_err(ReloadError::from).and_then(|lib| {
-            let staged = self.host.stage(&lib)?;
-            self.host.commit(staged, StatePolicy::Refuse)
-        });
-        self.record(&result);
+        let PendingReload { module, done, .. } = self.pending.take().expect("checked above");
+        let (changed, result) = match built {
+            Err(e) => (
+                BTreeMap::new(),
+                Err(SetError::Module {
+                    module: module.clone(),
+                    source: ReloadError::Build(e),
+                }),
+            ),
+            Ok(built) => {
+                let mut changed = self.changed(&built);
+                // The module asked for is reloaded even if its library did not change.
+                if let Some(path) = built.get(&module) {
+                    changed.insert(module.clone(), path.clone());
+                }
+                let result = self
+                    .set
+                    .stage(&changed)
+                    .and_then(|staged| self.set.commit(staged, StatePolicy::Refuse));
+                (changed, result)
+            }
+        };
+        self.record(&changed, &result);
         match &result {
-            Ok(report) => done.reloaded(report, std::slice::from_ref(&self.module)),
-            Err(e) => done.failed(&self.module, e),
+            Ok(report) => done.reloaded_set(
+                &report.changed,
+                &report.restarted,
+                report.state_bytes,
+                report.elapsed,
+            ),
+            Err(e) => done.failed(e.module().unwrap_or(&module), e),
         }
         Some(result)
     }
@@ -132,51 +214,63 @@ impl DemoHost {
 
 impl RemoteHost for DemoHost {
     fn world(&self) -> &World {
-        self.host.instance().world()
+        self.set.world()
     }
 
     fn world_mut(&mut self) -> &mut World {
-        self.host.instance_mut().world_mut()
+        self.set.world_mut()
     }
 
     fn schedule(&self) -> Option<ScheduleRef<'_>> {
         Some(ScheduleRef {
-            schedule: &self.schedule,
-            runner: &*self.ecs,
+            schedule: self.set.schedule(),
+            runner: self.set.runner(),
         })
     }
 
     fn registry(&self) -> Option<&BindingRegistry> {
-        Some(self.host.registry())
+        Some(self.set.registry())
     }
 
     fn modules(&self) -> Vec<ModuleReport> {
-        vec![ModuleReport {
-            header: *self.host.header(),
-            retained_libraries: self.host.retained_libraries(),
-            reloads: self.reloads,
-            failures: self.failures,
-            last: self.last.clone(),
-            reloading: self.pending.is_some(),
-        }]
+        let retained = self.set.retained_libraries();
+        self.set
+            .modules()
+            .into_iter()
+            .map(|(name, header)| {
+                let counts = self.counts.get(&name).cloned().unwrap_or_default();
+                ModuleReport {
+                    header,
+                    retained_libraries: retained,
+                    reloads: counts.reloads,
+                    failures: counts.failures,
+                    last: counts.last,
+                    reloading: self.pending.as_ref().is_some_and(|p| p.module == name),
+                }
+            })
+            .collect()
     }
 
     fn reload(&mut self, module: &str, done: ReloadReply) {
-        if module != self.module {
+        if !self.set.modules().iter().any(|(name, _)| name == module) {
             return done.refused(RemoteError::UnknownModule {
                 name: module.to_owned(),
             });
         }
-        if self.pending.is_some() {
+        if let Some(pending) = &self.pending {
             return done.refused(RemoteError::ReloadBusy {
-                module: module.to_owned(),
+                module: pending.module.clone(),
             });
         }
         let (tx, built) = mpsc::channel();
-        let build = ModuleBuild::new(module, self.workspace.clone());
+        let build = self.build.clone();
         thread::spawn(move || {
             let _ = tx.send(build.run());
         });
-        self.pending = Some(PendingReload { built, done });
+        self.pending = Some(PendingReload {
+            module: module.to_owned(),
+            built,
+            done,
+        });
     }
 }

@@ -31,7 +31,10 @@ impl<C: Core> Member<C> {
         Ok(Self { instance, library })
     }
 
-    fn save(&self, name: &str) -> Result<(Vec<u8>, playground_kernel::module::ModuleHeader), SetError> {
+    fn save(
+        &self,
+        name: &str,
+    ) -> Result<(Vec<u8>, playground_kernel::module::ModuleHeader), SetError> {
         let state = self
             .library
             .save(&self.instance)
@@ -176,10 +179,13 @@ impl ModuleSet {
             )));
         }
         let open_system = |path: &Path| {
-            ModuleLibrary::<EcsCore>::open(path, &options).map_err(|e| SetError::at(&system_name, e))
+            ModuleLibrary::<EcsCore>::open(path, &options)
+                .map_err(|e| SetError::at(&system_name, e))
         };
-        let mut system =
-            Member::start(&system_name, open_system(library_of(libraries, &system_name)?)?)?;
+        let mut system = Member::start(
+            &system_name,
+            open_system(library_of(libraries, &system_name)?)?,
+        )?;
         system.instance.world_mut().set_executor(executor.clone());
         let mut plugins = Vec::new();
         for name in &resolution.plugins {
@@ -229,6 +235,11 @@ impl ModuleSet {
     /// The system module's instance.
     pub fn system(&self) -> &dyn EcsModule {
         &*self.system.instance
+    }
+
+    /// What orders and runs the schedule: the system module's `SystemView`.
+    pub fn runner(&self) -> &dyn SystemView {
+        &*self.ecs
     }
 
     /// The running schedule (every plugin's systems).
@@ -316,7 +327,11 @@ impl ModuleSet {
     /// to restart, starts the new instances in load order, attaches every plugin to the new
     /// world, restores all state, rebuilds the schedule, rebinds, then swaps the new set in.
     /// On error the running set is untouched, and the staged libraries are retired.
-    pub fn commit(&mut self, staged: StagedSet, policy: StatePolicy) -> Result<ChainReport, SetError> {
+    pub fn commit(
+        &mut self,
+        staged: StagedSet,
+        policy: StatePolicy,
+    ) -> Result<ChainReport, SetError> {
         let started = Instant::now();
         let changed_names = staged.modules();
         let result = self.build_next(staged, policy);
@@ -393,7 +408,8 @@ impl ModuleSet {
     ) -> Result<Next, (SetError, Vec<StdArc<playground_loader::LibraryOwner>>)> {
         let mut refused: Vec<_> = staged.system.iter().map(|l| l.owner().clone()).collect();
         refused.extend(staged.plugins.values().map(|l| l.owner().clone()));
-        self.try_build_next(staged, policy).map_err(|e| (e, refused))
+        self.try_build_next(staged, policy)
+            .map_err(|e| (e, refused))
     }
 
     fn try_build_next(&self, mut staged: StagedSet, policy: StatePolicy) -> Result<Next, SetError> {
@@ -419,7 +435,10 @@ impl ModuleSet {
             .take()
             .unwrap_or_else(|| self.system.library.clone());
         let mut system = Member::start(&self.system_name, system_library)?;
-        system.instance.world_mut().set_executor(self.executor.clone());
+        system
+            .instance
+            .world_mut()
+            .set_executor(self.executor.clone());
 
         // Start the affected plugins in load order, attaching every plugin (new or kept) to
         // the new world before its state is restored.

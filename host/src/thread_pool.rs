@@ -76,11 +76,17 @@ mod tests {
                 let me = std::thread::current();
                 if me.id() != caller {
                     let name = me.name().unwrap_or_default();
-                    assert!(name.starts_with("playground-host-"), "job {i} ran on {name}");
+                    assert!(
+                        name.starts_with("playground-host-"),
+                        "job {i} ran on {name}"
+                    );
                 }
                 hits[i].fetch_add(1, Ordering::Relaxed);
             });
-            assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1), "{count}");
+            assert!(
+                hits.iter().all(|h| h.load(Ordering::Relaxed) == 1),
+                "{count}"
+            );
         }
     }
 

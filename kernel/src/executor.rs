@@ -58,7 +58,10 @@ mod tests {
                 hits[i].fetch_add(1, Ordering::Relaxed);
                 threads.lock().insert(std::thread::current().id());
             });
-            assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 1), "{count}");
+            assert!(
+                hits.iter().all(|h| h.load(Ordering::Relaxed) == 1),
+                "{count}"
+            );
             assert_eq!(threads.lock().len(), count, "one thread per job");
         }
     }

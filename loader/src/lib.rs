@@ -59,6 +59,6 @@ pub use error::{LoadError, ManifestError, ReloadError, ResolveError};
 pub use host::{BindFn, Binder, HostOptions, ModuleHost, ReloadReport, Staged, StatePolicy};
 pub use library::{LibraryOwner, UnloadPolicy};
 pub use module_library::{CarriedState, ModuleLibrary};
-pub use retired::RetiredLibraries;
 pub use playground_kernel::module::ModuleHeader;
+pub use retired::RetiredLibraries;
 pub use watch::SourceWatcher;

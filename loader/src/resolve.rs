@@ -150,7 +150,13 @@ pub fn resolve(app: &Manifest, catalogue: &[Manifest]) -> Result<Resolution, Res
             });
         }
         let first_new = order.len();
-        visit(&plugin.name, catalogue, &mut Vec::new(), &mut done, &mut order)?;
+        visit(
+            &plugin.name,
+            catalogue,
+            &mut Vec::new(),
+            &mut done,
+            &mut order,
+        )?;
         for name in &order[first_new..] {
             let mut deps: Vec<String> = find(catalogue, name)
                 .map(declaration)
@@ -310,17 +316,18 @@ mod tests {
         assert_eq!(r.load_order, ["ecs-full", "replay", "ghosts"]);
         assert_eq!(r.plugins, ["replay", "ghosts"]);
         assert_eq!(r.depends_on["ghosts"], ["replay", "ecs-full"]);
-        assert_eq!(r.reload_order(&["ecs-full"]), ["ecs-full", "replay", "ghosts"]);
+        assert_eq!(
+            r.reload_order(&["ecs-full"]),
+            ["ecs-full", "replay", "ghosts"]
+        );
         assert_eq!(r.reload_order(&["replay"]), ["replay", "ghosts"]);
         assert_eq!(r.reload_order(&["ghosts"]), ["ghosts"]);
     }
 
     #[test]
     fn a_plugin_must_extend_the_core_it_is_listed_for() {
-        let game = app(
-            "cores = { ecs = [] }\nsystems = [\"ecs-full\"]\n\
-             plugins = [{ name = \"math\", core = \"ecs\", features = [] }]",
-        );
+        let game = app("cores = { ecs = [] }\nsystems = [\"ecs-full\"]\n\
+             plugins = [{ name = \"math\", core = \"ecs\", features = [] }]");
         let err = resolve(&game, &catalogue()).unwrap_err();
         assert_eq!(
             err.to_string(),

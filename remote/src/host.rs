@@ -93,6 +93,25 @@ impl ReloadReply {
         })));
     }
 
+    /// A module set's reload succeeded: `changed` were given new libraries, and `restarted`
+    /// (they, their dependents, and the module hosting the world) new instances, in that
+    /// order, carrying `state_bytes` of state; the commit took `elapsed`.
+    pub fn reloaded_set(
+        self,
+        changed: &[String],
+        restarted: &[String],
+        state_bytes: usize,
+        elapsed: std::time::Duration,
+    ) {
+        self.reply.send(Ok(json!({
+            "module": changed.first(),
+            "changed": changed,
+            "reloaded": restarted,
+            "state_bytes": state_bytes,
+            "commit_us": u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+        })));
+    }
+
     /// The reload is refused before it starts (an unknown module, one already reloading).
     pub fn refused(self, error: RemoteError) {
         self.reply.send(Err(error));

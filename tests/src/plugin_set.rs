@@ -5,7 +5,6 @@ use crate::workspace;
 use playground_ecs_view::{EcsView, Entity, World};
 use playground_host::{ModuleSet, SetError, ThreadPool};
 use playground_kernel::sync::StdArc;
-use playground_kinematics::{Position, Velocity, movers};
 use playground_loader::manifest::{self, Manifest};
 use playground_loader::resolve::{Resolution, resolve};
 use playground_loader::{BuildError, HostOptions, ModuleBuild};
@@ -103,36 +102,9 @@ pub fn load_set(
     )
 }
 
-fn encoded<T: serde::Serialize>(value: &T) -> Vec<u8> {
-    postcard::to_allocvec(value).expect("encoding a component")
-}
+pub use playground_kinematics::mover;
 
-/// Spawns `count` movers the host's way: through the components' codecs (the plugins
-/// registered them), never through typed access to plugin types.
+/// Spawns `count` movers the host's way, through the codecs the plugins registered.
 pub fn spawn_movers(world: &mut World, count: usize, seed: u64) -> Vec<Entity> {
-    use playground_ecs_view::Component;
-    movers(count, seed)
-        .into_iter()
-        .map(|(p, v)| {
-            let e = world.spawn(());
-            world
-                .insert_encoded(e, Position::ID, &encoded(&p))
-                .expect("Position is registered by motion");
-            world
-                .insert_encoded(e, Velocity::ID, &encoded(&v))
-                .expect("Velocity is registered by motion");
-            e
-        })
-        .collect()
-}
-
-/// `entity`'s position and velocity, decoded from their codecs.
-pub fn mover(world: &World, entity: Entity) -> Option<(Position, Velocity)> {
-    use playground_ecs_view::Component;
-    let p = world.get_encoded(entity, Position::ID).ok()??;
-    let v = world.get_encoded(entity, Velocity::ID).ok()??;
-    Some((
-        postcard::from_bytes(&p).expect("a Position"),
-        postcard::from_bytes(&v).expect("a Velocity"),
-    ))
+    playground_kinematics::spawn_movers(world, count, seed).expect("motion registered them")
 }

@@ -33,7 +33,11 @@ fn a_hundred_chain_reloads_keep_every_entity_and_leave_no_thread_or_library_behi
     let (threads, rss_kib) = (status("Threads:"), status("VmRSS:"));
     for _ in 0..100 {
         let report = set.reload(&changed).unwrap();
-        assert_eq!(report.restarted.len(), 4, "the system module and three plugins");
+        assert_eq!(
+            report.restarted.len(),
+            4,
+            "the system module and three plugins"
+        );
         // Each reloaded copy runs its schedule (parallel stages, `par_for_each`), on the
         // host's threads.
         set.run_frame().unwrap();
@@ -43,8 +47,16 @@ fn a_hundred_chain_reloads_keep_every_entity_and_leave_no_thread_or_library_behi
         entities.iter().all(|&e| mover(set.world(), e).is_some()),
         "every entity kept its components"
     );
-    assert_eq!(status("Threads:"), threads, "no thread started by a reload is left");
-    assert_eq!(set.retained_libraries(), 0, "every replaced library was closed");
+    assert_eq!(
+        status("Threads:"),
+        threads,
+        "no thread started by a reload is left"
+    );
+    assert_eq!(
+        set.retained_libraries(),
+        0,
+        "every replaced library was closed"
+    );
     let growth_kib = status("VmRSS:").saturating_sub(rss_kib);
     println!("100 chain reloads: resident set grew {growth_kib} KiB");
     // A mapping of the system module alone is several MiB: a leak of one per reload would

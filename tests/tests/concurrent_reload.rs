@@ -42,7 +42,10 @@ fn callers_on_other_threads_see_the_old_or_the_new_module_never_neither() {
     for caller in callers {
         let (calls, last) = caller.join().expect("no caller crashed");
         assert!(calls > 0);
-        assert_eq!(last, 2.0, "a call after the last reload sees the new module");
+        assert_eq!(
+            last, 2.0,
+            "a call after the last reload sees the new module"
+        );
     }
 }
 

@@ -42,18 +42,30 @@ fn one(name: &str, path: &PathBuf) -> BTreeMap<String, PathBuf> {
 #[test]
 fn a_plugin_reload_makes_its_new_behaviour_live_and_keeps_every_entity() {
     let (mut set, entities) = running("");
-    assert_eq!(census(&set), 3 * MOVERS as u64, "weight 1 per entity per frame");
+    assert_eq!(
+        census(&set),
+        3 * MOVERS as u64,
+        "weight 1 per entity per frame"
+    );
     let before: Vec<_> = entities.iter().map(|&e| mover(set.world(), e)).collect();
     let others = (set.state_of(MOTION).unwrap(), set.state_of(BOUNCE).unwrap());
 
     let scale_2 = set_libraries("scale-2").unwrap();
     let report = set.reload(&one(FIXTURE, &scale_2[FIXTURE])).unwrap();
     assert_eq!(report.changed, [FIXTURE]);
-    assert_eq!(report.restarted, [SYSTEM, FIXTURE], "motion and bounce kept");
+    assert_eq!(
+        report.restarted,
+        [SYSTEM, FIXTURE],
+        "motion and bounce kept"
+    );
     let after: Vec<_> = entities.iter().map(|&e| mover(set.world(), e)).collect();
     assert_eq!(after, before, "every entity and component kept");
     assert!(after.iter().all(Option::is_some));
-    assert_eq!(census(&set), 3 * MOVERS as u64, "the plugin's state carried");
+    assert_eq!(
+        census(&set),
+        3 * MOVERS as u64,
+        "the plugin's state carried"
+    );
     assert_eq!(
         (set.state_of(MOTION).unwrap(), set.state_of(BOUNCE).unwrap()),
         others
@@ -63,7 +75,10 @@ fn a_plugin_reload_makes_its_new_behaviour_live_and_keeps_every_entity() {
     assert_eq!(census(&set), 5 * MOVERS as u64, "the new build weighs 2");
     let (p, v) = mover(set.world(), entities[0]).unwrap();
     let (p0, _) = before[0].unwrap();
-    assert!((p.x - (p0.x + v.x / 60.0)).abs() < 1e-5, "motion still runs");
+    assert!(
+        (p.x - (p0.x + v.x / 60.0)).abs() < 1e-5,
+        "motion still runs"
+    );
 }
 
 #[test]
@@ -75,14 +90,22 @@ fn reloading_the_system_module_reloads_its_plugins_after_it_in_order_keeping_all
     let report = set.reload(&one(SYSTEM, &libraries[SYSTEM])).unwrap();
     assert_eq!(report.changed, [SYSTEM]);
     assert_eq!(report.restarted, [SYSTEM, MOTION, BOUNCE, FIXTURE]);
-    assert_eq!(states(&set), before, "every module's state carried, byte for byte");
+    assert_eq!(
+        states(&set),
+        before,
+        "every module's state carried, byte for byte"
+    );
     let after: Vec<_> = entities.iter().map(|&e| mover(set.world(), e)).collect();
     assert_eq!(after, positions);
     assert_eq!(set.world().len(), MOVERS);
     set.run_frame().unwrap();
     assert_eq!(census(&set), 4 * MOVERS as u64);
     let bound = set.registry().get::<dyn EcsView>().expect("bound");
-    assert_eq!(bound.stats(set.world()).entities, MOVERS, "the view follows the reload");
+    assert_eq!(
+        bound.stats(set.world()).entities,
+        MOVERS,
+        "the view follows the reload"
+    );
 }
 
 /// Reloads the system module together with the fixture plugin built with `features`, from a
@@ -94,10 +117,7 @@ fn refused_in_dependent(running_features: &str, features: &str) -> SetError {
     let positions: Vec<_> = entities.iter().map(|&e| mover(set.world(), e)).collect();
     let system = set_libraries("").unwrap()[SYSTEM].clone();
     let fixture = set_libraries(features).unwrap()[FIXTURE].clone();
-    let changed = BTreeMap::from([
-        (SYSTEM.to_owned(), system),
-        (FIXTURE.to_owned(), fixture),
-    ]);
+    let changed = BTreeMap::from([(SYSTEM.to_owned(), system), (FIXTURE.to_owned(), fixture)]);
     let err = set.reload(&changed).unwrap_err();
     assert_eq!(err.module(), Some(FIXTURE), "{err}");
     assert!(err.to_string().contains(FIXTURE), "{err}");
@@ -105,7 +125,11 @@ fn refused_in_dependent(running_features: &str, features: &str) -> SetError {
     let after: Vec<_> = entities.iter().map(|&e| mover(set.world(), e)).collect();
     assert_eq!(after, positions);
     set.run_frame().unwrap();
-    assert_eq!(census(&set), 4 * MOVERS as u64, "the old set still runs: {err}");
+    assert_eq!(
+        census(&set),
+        4 * MOVERS as u64,
+        "the old set still runs: {err}"
+    );
     err
 }
 

@@ -7,10 +7,10 @@ use super::pool_box::PoolBox;
 use super::query_filter::{FilterPools, Queries, QueryFilter, QueryKey};
 use super::storage::{ErasedPool, TypedPool};
 use crate::error::EcsError;
+use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::sync::{
     MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
-use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::{ComponentId, Entity, Executor, IdTable, ScopedThreads};
 use playground_pools::ComponentPool;
 use serde::Serialize;

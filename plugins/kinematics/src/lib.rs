@@ -6,9 +6,13 @@
 //! They live in their own crate, not in a plugin, because two plugins use them: each plugin
 //! library links this crate, and a plugin library cannot link another plugin's (both would
 //! export the module symbol). Hosts use the types only to encode and decode values (remote
-//! codecs, spawning through `insert_encoded`); typed access stays inside plugin code.
+//! codecs, [`spawn_movers`] and [`mover`]); typed access stays inside plugin code.
 
+use playground_ecs_view::{Component, EcsError, Entity, World};
 use serde::{Deserialize, Serialize};
+
+/// The simulation step of one frame, in seconds: what motion advances by each frame.
+pub const DT: f32 = 1.0 / 60.0;
 
 /// Where an entity is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -59,6 +63,35 @@ pub fn movers(count: usize, seed: u64) -> Vec<(Position, Velocity)> {
             (Position::default(), v)
         })
         .collect()
+}
+
+fn encoded<T: Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_allocvec(value).expect("two f32s always encode")
+}
+
+/// Spawns [`movers`] the way a host does: through the components' codecs (a plugin
+/// registered them on `world`), never through typed access to types a plugin library owns.
+/// Fails, leaving the spawned entities without movement, if no plugin registered them.
+pub fn spawn_movers(world: &mut World, count: usize, seed: u64) -> Result<Vec<Entity>, EcsError> {
+    movers(count, seed)
+        .into_iter()
+        .map(|(p, v)| {
+            let e = world.spawn(());
+            world.insert_encoded(e, Position::ID, &encoded(&p))?;
+            world.insert_encoded(e, Velocity::ID, &encoded(&v))?;
+            Ok(e)
+        })
+        .collect()
+}
+
+/// `entity`'s position and velocity, decoded from their codecs; `None` if it lacks one.
+pub fn mover(world: &World, entity: Entity) -> Option<(Position, Velocity)> {
+    let p = world.get_encoded(entity, Position::ID).ok()??;
+    let v = world.get_encoded(entity, Velocity::ID).ok()??;
+    Some((
+        postcard::from_bytes(&p).ok()?,
+        postcard::from_bytes(&v).ok()?,
+    ))
 }
 
 #[cfg(test)]

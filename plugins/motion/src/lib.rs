@@ -9,13 +9,10 @@
 
 use playground_ecs_view::{EcsPlugin, PluginCore, Schedule, SystemDesc, World};
 use playground_kernel::{StateError, ViewId, ViewModelTrait};
-use playground_kinematics::{Position, Velocity};
+use playground_kinematics::{DT, Position, Velocity};
 
 /// The factor this build applies to every velocity.
 pub const SPEED_SCALE: f32 = 1.0;
-
-/// The simulation step each frame advances by.
-pub const DT: f32 = 1.0 / 60.0;
 
 /// The plugin's instance. It has no state of its own: what it moves is in the world.
 #[derive(Debug, Default)]
