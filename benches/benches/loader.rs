@@ -5,14 +5,22 @@
 //! 6 MB library, `dlopen`, header check), which runs while frames go on, is done outside the
 //! timed region and reported by `stage`.
 //!
+//! `chain`: the commit of a module-set reload (the ECS module changed, so the motion and
+//! bounce plugins after it): save the world and the plugins' state, start three instances,
+//! attach the plugins, restore, rebuild the schedule, rebind; 10,000 movers carried.
+//!
 //! Each iteration loads one more copy of the library, which stays mapped (the loader's safe
 //! default), so the group keeps its sample count small.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use playground_ecs_view::{EcsCore, EcsView, MotionView};
+use playground_host::{ModuleSet, ThreadPool};
 use playground_kernel::sync::StdArc;
+use playground_loader::manifest::{self, Manifest};
+use playground_loader::resolve::{Resolution, resolve};
 use playground_loader::{HostOptions, ModuleBuild, ModuleHost, StatePolicy};
 use playground_registry::BindingRegistry;
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -35,6 +43,41 @@ fn host(lib: &Path) -> ModuleHost<EcsCore> {
         },
     )
     .expect("load the ECS module")
+}
+
+const SYSTEM: &str = "playground-ecs-viewmodel";
+const PLUGINS: [&str; 2] = ["playground-motion", "playground-bounce"];
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+/// The demo app's module set: its resolution and its libraries, built in release.
+fn module_set_libraries() -> (Resolution, BTreeMap<String, PathBuf>) {
+    let mut build = ModuleBuild::new(SYSTEM, workspace());
+    build.release = true;
+    let libraries = build.run_with(&PLUGINS).expect("build the module set");
+    let demo = workspace().join("demo/Cargo.toml");
+    let version = manifest::workspace_version(workspace());
+    let app: Manifest = manifest::load(&demo, version.as_ref()).expect("the demo's manifest");
+    let members = manifest::workspace_members(workspace()).expect("the workspace's manifests");
+    (
+        resolve(&app, &members).expect("the demo resolves"),
+        libraries,
+    )
+}
+
+/// Stages `iters` reloads of the set's system module, timing only their commits.
+fn chain_timed(set: &mut ModuleSet, lib: &Path, iters: u64) -> Duration {
+    let changed = BTreeMap::from([(SYSTEM.to_owned(), lib.to_owned())]);
+    (0..iters)
+        .map(|_| {
+            let staged = set.stage(&changed).expect("stage");
+            let start = Instant::now();
+            black_box(set.commit(staged, StatePolicy::Refuse).expect("commit"));
+            start.elapsed()
+        })
+        .sum()
 }
 
 /// Stages `iters` reloads, timing only their commits.
@@ -73,11 +116,29 @@ fn reload(c: &mut Criterion) {
         b.iter_custom(|iters| commit_timed(&mut full, &lib, iters));
     });
     assert_eq!(full.instance().world().len(), 10_000);
+
+    let (resolution, libraries) = module_set_libraries();
+    let mut set = ModuleSet::load(
+        &resolution,
+        &libraries,
+        StdArc::new(BindingRegistry::new()),
+        HostOptions::default(),
+        StdArc::new(ThreadPool::new().expect("the host's threads")),
+        |module, binder| binder.publish::<dyn EcsView>(module.ecs()),
+    )
+    .expect("load the module set");
+    playground_kinematics::spawn_movers(set.world_mut(), 10_000, 1).expect("spawn movers");
+    set.run_frame().expect("a frame");
+    group.bench_function("chain", |b| {
+        b.iter_custom(|iters| chain_timed(&mut set, &libraries[SYSTEM], iters));
+    });
+    assert_eq!(set.world().len(), 10_000);
     group.finish();
     eprintln!(
         "loader/reload: {} libraries kept mapped, {:.0} MiB of files",
-        empty.retained_libraries() + full.retained_libraries(),
-        (empty.retained_bytes() + full.retained_bytes()) as f64 / (1 << 20) as f64
+        empty.retained_libraries() + full.retained_libraries() + set.retained_libraries(),
+        (empty.retained_bytes() + full.retained_bytes() + set.retained_bytes()) as f64
+            / (1 << 20) as f64
     );
 }
 

@@ -334,10 +334,11 @@ impl ModuleSet {
     ) -> Result<ChainReport, SetError> {
         let started = Instant::now();
         let changed_names = staged.modules();
-        let result = self.build_next(staged, policy);
-        let next = match result {
+        let mut refused: Vec<_> = staged.system.iter().map(|l| l.owner().clone()).collect();
+        refused.extend(staged.plugins.values().map(|l| l.owner().clone()));
+        let next = match self.build_next(staged, policy) {
             Ok(next) => next,
-            Err((e, refused)) => {
+            Err(e) => {
                 for owner in refused {
                     self.retired.retire(&owner);
                 }
@@ -398,21 +399,9 @@ impl ModuleSet {
             .collect()
     }
 
-    /// Everything of the next set, built beside the running one. On error, the owners of
-    /// the staged libraries (to retire) come back with it.
-    #[allow(clippy::type_complexity)]
-    fn build_next(
-        &self,
-        staged: StagedSet,
-        policy: StatePolicy,
-    ) -> Result<Next, (SetError, Vec<StdArc<playground_loader::LibraryOwner>>)> {
-        let mut refused: Vec<_> = staged.system.iter().map(|l| l.owner().clone()).collect();
-        refused.extend(staged.plugins.values().map(|l| l.owner().clone()));
-        self.try_build_next(staged, policy)
-            .map_err(|e| (e, refused))
-    }
-
-    fn try_build_next(&self, mut staged: StagedSet, policy: StatePolicy) -> Result<Next, SetError> {
+    /// Everything of the next set, built beside the running one; the running set is only
+    /// read.
+    fn build_next(&self, mut staged: StagedSet, policy: StatePolicy) -> Result<Next, SetError> {
         let changed: Vec<String> = staged.modules();
         let changed_refs: Vec<&str> = changed.iter().map(String::as_str).collect();
         let affected = self.resolution.reload_order(&changed_refs);

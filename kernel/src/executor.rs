@@ -53,7 +53,7 @@ mod tests {
     fn every_job_runs_once_and_the_batch_ends_after_all() {
         for count in [0, 1, 2, 7] {
             let hits: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
-            let threads = Mutex::new(std::collections::BTreeSet::new());
+            let threads = Mutex::new(std::collections::HashSet::new());
             ScopedThreads.run(count, &|i| {
                 hits[i].fetch_add(1, Ordering::Relaxed);
                 threads.lock().insert(std::thread::current().id());

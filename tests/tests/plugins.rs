@@ -9,7 +9,7 @@ use playground_tests::plugin_set::{
     BOUNCE, FIXTURE, MOTION, SYSTEM, load_set, mover, set_libraries, spawn_movers,
 };
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const MOVERS: usize = 1_000;
 
@@ -35,8 +35,8 @@ fn states(set: &ModuleSet) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn one(name: &str, path: &PathBuf) -> BTreeMap<String, PathBuf> {
-    BTreeMap::from([(name.to_owned(), path.clone())])
+fn one(name: &str, path: &Path) -> BTreeMap<String, PathBuf> {
+    BTreeMap::from([(name.to_owned(), path.to_owned())])
 }
 
 #[test]

@@ -249,4 +249,5 @@ pub const ROWS: &[Row] = &[
     row("loader/reload", "stage", &[], Goal::Report),
     row("loader/reload", "swap_empty", &[], Goal::Report),
     row("loader/reload", "swap_10k", &[], Goal::MsAtMost(5.0)),
+    row("loader/reload", "chain", &[], Goal::MsAtMost(5.0)),
 ];

@@ -14,8 +14,10 @@ import sys
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
-POSITION = "playground.ecs.Position"
+POSITION = "kinematics.Position"
 MODULE = "playground-ecs-viewmodel"
+# What a reload of the system module restarts, in order: it, then the plugins on it.
+CHAIN = [MODULE, "playground-motion", "playground-bounce"]
 
 
 def check(condition, message):
@@ -73,6 +75,7 @@ async def main(live):
             check(not failed(result), f"module_reload succeeds: {result}")
             report = payload(result)["result"]
             check(report["module"] == MODULE and report["state_bytes"] > 0, f"report {report}")
+            check(report["reloaded"] == CHAIN, f"plugins reloaded after the system module: {report}")
             stats = payload(await session.call_tool("world_stats", {}))["result"]
             check(stats["entities"] == 10000, f"every entity kept across the reload: {stats}")
 
