@@ -7,6 +7,8 @@
 //! trait object whose code is the host's. Without one it falls back to [`ScopedThreads`],
 //! whose threads are joined before the call returns, so no thread is ever left in a module.
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
 /// Runs a batch of jobs on several threads, returning when every job has returned.
 pub trait Executor: Send + Sync {
     /// How many threads a batch is spread over, the calling thread included.
@@ -34,10 +36,17 @@ impl Executor for ScopedThreads {
             0 => {}
             1 => job(0),
             _ => std::thread::scope(|s| {
-                for i in 1..count {
-                    s.spawn(move || job(i));
+                let others: Vec<_> = (1..count).map(|i| s.spawn(move || job(i))).collect();
+                let mut panic = catch_unwind(AssertUnwindSafe(|| job(0))).err();
+                // Joined by hand, so the job's own panic, not the scope's, reaches the caller.
+                for other in others {
+                    if let Err(payload) = other.join() {
+                        panic.get_or_insert(payload);
+                    }
                 }
-                job(0);
+                if let Some(payload) = panic {
+                    resume_unwind(payload);
+                }
             }),
         }
     }
