@@ -87,7 +87,11 @@ pub fn bench(c: &mut Criterion) {
     bevy_tasks::ComputeTaskPool::get_or_init(bevy_tasks::TaskPool::default);
     let mut g = c.benchmark_group("ecs/heavy_compute");
 
+    // The host lends the world its threads, as bevy's run initialises its task pool above.
     let mut world = World::new();
+    world.set_executor(std::sync::Arc::new(
+        playground_host::ThreadPool::new().expect("the host's threads"),
+    ));
     world.spawn_batch((0..ENTITIES).map(|_| heavy_bundle()));
     g.bench_function("playground", |b| {
         b.iter(|| {

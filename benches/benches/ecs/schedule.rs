@@ -80,7 +80,11 @@ pub fn bench(c: &mut Criterion) {
     bevy_tasks::ComputeTaskPool::get_or_init(bevy_tasks::TaskPool::default);
     let mut g = c.benchmark_group("ecs/schedule");
 
+    // The host lends the world its threads, as bevy's run initialises its task pool above.
     let mut world = World::new();
+    world.set_executor(std::sync::Arc::new(
+        playground_host::ThreadPool::new().expect("the host's threads"),
+    ));
     world.spawn_batch((0..N).map(|_| (SA(0.0), SB(1.0))));
     world.spawn_batch((0..N).map(|_| (SA(0.0), SB(1.0), SC(2.0))));
     world.spawn_batch((0..N).map(|_| (SA(0.0), SB(1.0), SC(2.0), SD(3.0))));
