@@ -10,6 +10,8 @@ export RUSTDOCFLAGS="-Zsanitizer=address"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/asan"
 # Loaded modules stay mapped on purpose (see loader/src/library.rs); report real leaks only.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:detect_odr_violation=0}"
+# Freed memory sits in ASan's quarantine: resident-size bounds do not apply (chain_soak.rs).
+export PLAYGROUND_ASAN=1
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/.ci/lsan.supp}"
 target=$(rustc -vV | sed -n 's/^host: //p')
 

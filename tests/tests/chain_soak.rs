@@ -60,7 +60,11 @@ fn a_hundred_chain_reloads_keep_every_entity_and_leave_no_thread_or_library_behi
     let growth_kib = status("VmRSS:").saturating_sub(rss_kib);
     println!("100 chain reloads: resident set grew {growth_kib} KiB");
     // A mapping of the system module alone is several MiB: a leak of one per reload would
-    // be hundreds. The bound leaves room for allocator noise only.
-    assert!(growth_kib < 16 * 1024, "resident set grew {growth_kib} KiB");
+    // be hundreds. The bound leaves room for allocator noise only. AddressSanitizer keeps
+    // freed memory in quarantine, so under `.ci/asan.sh` (which says so) only the checks
+    // above hold; the plain test run checks the bound.
+    if std::env::var_os("PLAYGROUND_ASAN").is_none() {
+        assert!(growth_kib < 16 * 1024, "resident set grew {growth_kib} KiB");
+    }
     set.run_frame().unwrap();
 }
