@@ -97,11 +97,18 @@ impl DemoHost {
         self.build.run()
     }
 
-    /// The modules of `built` whose library differs from the running one.
-    fn changed(&self, built: &BTreeMap<String, PathBuf>) -> BTreeMap<String, PathBuf> {
+    /// The modules of `built` whose library differs from the running one, plus `asked`
+    /// (reloaded even if its library did not change).
+    fn changed(
+        &self,
+        built: &BTreeMap<String, PathBuf>,
+        asked: Option<&str>,
+    ) -> BTreeMap<String, PathBuf> {
         built
             .iter()
-            .filter(|(name, path)| self.stamps.get(*name) != Some(&stamp(path)))
+            .filter(|(name, path)| {
+                asked == Some(name.as_str()) || self.stamps.get(*name) != Some(&stamp(path))
+            })
             .map(|(n, p)| (n.clone(), p.clone()))
             .collect()
     }
@@ -113,12 +120,7 @@ impl DemoHost {
         built: &BTreeMap<String, PathBuf>,
         force: Option<&str>,
     ) -> Result<Option<ChainReport>, SetError> {
-        let mut changed = self.changed(built);
-        if let Some(name) = force
-            && let Some(path) = built.get(name)
-        {
-            changed.insert(name.to_owned(), path.clone());
-        }
+        let changed = self.changed(built, force);
         if changed.is_empty() {
             return Ok(None);
         }
@@ -186,11 +188,7 @@ impl DemoHost {
                 }),
             ),
             Ok(built) => {
-                let mut changed = self.changed(&built);
-                // The module asked for is reloaded even if its library did not change.
-                if let Some(path) = built.get(&module) {
-                    changed.insert(module.clone(), path.clone());
-                }
+                let changed = self.changed(&built, Some(&module));
                 let result = self
                     .set
                     .stage(&changed)

@@ -29,6 +29,30 @@ pub enum Variant {
     Fixture(&'static str),
 }
 
+/// Where the tests build module libraries: not the test's own target directory, since a
+/// cargo inside `cargo test` must not wait on the outer cargo's lock.
+pub fn fixtures_dir() -> PathBuf {
+    workspace().join("target").join("fixtures")
+}
+
+/// A build of `package` into [`fixtures_dir`] with `features` (comma-separated), each
+/// prefixed by `feature_prefix` (`"pkg/"` to name another package's).
+pub fn fixture_build(package: &str, features: &str, feature_prefix: &str) -> ModuleBuild {
+    let mut build = ModuleBuild::new(package, workspace());
+    build.target_dir = Some(fixtures_dir());
+    // The module is built with plain flags even when these tests run under a sanitizer
+    // (whose RUSTFLAGS would otherwise reach the nested build's build scripts).
+    build
+        .env
+        .push(("CARGO_ENCODED_RUSTFLAGS".into(), String::new()));
+    build.features = features
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(|f| format!("{feature_prefix}{f}"))
+        .collect();
+    build
+}
+
 /// Builds `variant` (once per test process) and returns a stable copy of its library, so a
 /// later build of another variant cannot overwrite it.
 ///
@@ -42,23 +66,12 @@ pub fn library(variant: Variant) -> PathBuf {
     if let Some(path) = built.get(&variant) {
         return path.clone();
     }
-    let target = workspace().join("target").join("fixtures");
+    let target = fixtures_dir();
     let (package, features) = match variant {
         Variant::Ecs => ("playground-ecs-viewmodel", ""),
         Variant::Fixture(f) => ("playground-fixture-module", f),
     };
-    let mut build = ModuleBuild::new(package, workspace());
-    build.target_dir = Some(target.clone());
-    // The module is built with plain flags even when these tests run under a sanitizer
-    // (whose RUSTFLAGS would otherwise reach the nested build's build scripts).
-    build
-        .env
-        .push(("CARGO_ENCODED_RUSTFLAGS".into(), String::new()));
-    build.features = features
-        .split(',')
-        .filter(|f| !f.is_empty())
-        .map(String::from)
-        .collect();
+    let build = fixture_build(package, features, "");
     let artifact = build
         .run()
         .unwrap_or_else(|e| panic!("building {variant:?}: {e}"));

@@ -1,13 +1,13 @@
 //! The module set the plugin tests run: the ECS system module, `playground-motion`,
 //! `playground-bounce` and the fixture plugin (which depends on motion), built together.
 
-use crate::workspace;
+use crate::{fixture_build, fixtures_dir, workspace};
 use playground_ecs_view::{EcsView, Entity, World};
 use playground_host::{ModuleSet, SetError, ThreadPool};
 use playground_kernel::sync::StdArc;
 use playground_loader::manifest::{self, Manifest};
 use playground_loader::resolve::{Resolution, resolve};
-use playground_loader::{BuildError, HostOptions, ModuleBuild};
+use playground_loader::{BuildError, HostOptions};
 use playground_registry::BindingRegistry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -34,17 +34,8 @@ pub fn set_libraries(features: &str) -> Result<BTreeMap<String, PathBuf>, BuildE
     if let Some(libraries) = built.get(features) {
         return Ok(libraries.clone());
     }
-    let target = workspace().join("target").join("fixtures");
-    let mut build = ModuleBuild::new(SYSTEM, workspace());
-    build.target_dir = Some(target.clone());
-    build
-        .env
-        .push(("CARGO_ENCODED_RUSTFLAGS".into(), String::new()));
-    build.features = features
-        .split(',')
-        .filter(|f| !f.is_empty())
-        .map(|f| format!("{FIXTURE}/{f}"))
-        .collect();
+    let target = fixtures_dir();
+    let build = fixture_build(SYSTEM, features, &format!("{FIXTURE}/"));
     let artifacts = build.run_with(&[MOTION, BOUNCE, FIXTURE])?;
     let variant = if features.is_empty() {
         "default".to_owned()
