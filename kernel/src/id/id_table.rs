@@ -87,8 +87,18 @@ impl<K: Hash + Eq + Clone, V> IdTable<K, V> {
     /// The value stored under `key`, mutably.
     #[inline]
     pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
-        let i = self.find(key)?;
-        self.slots[i].as_mut().map(|(_, v)| v)
+        // The loop of `get`, for the reason given there.
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut i = home(key, mask);
+        let slots = &mut *self.slots;
+        loop {
+            match &slots[i] {
+                Some((k, _)) if k == key => break,
+                Some(_) => i = (i + 1) & mask,
+                None => return None,
+            }
+        }
+        slots[i].as_mut().map(|(_, v)| v)
     }
 
     /// The values of `N` distinct keys at once, mutably; `None` for a key with no value.

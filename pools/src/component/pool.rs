@@ -164,8 +164,13 @@ impl<T> ComponentPool<T> {
     /// entity is stale. The last component moves into the hole.
     #[inline]
     pub fn remove(&mut self, entity: Entity) -> Option<T> {
-        let d = self.position(entity)?;
-        self.sparse.clear_slot(entity.index());
+        // One page walk finds the slot, checks the owner and empties it.
+        let slot = self.sparse.existing_slot_mut(entity.index())?;
+        let d = *slot as usize;
+        match self.entities.get(d) {
+            Some(&owner) if owner == entity => *slot = EMPTY,
+            _ => return None,
+        }
         let last = self.entities.len() - 1;
         if d != last {
             // `moved` is in the pool, so its page exists.

@@ -82,6 +82,15 @@ impl SparseIndex {
         Ok(())
     }
 
+    /// The slot of `index` if its page exists (no allocation path).
+    #[inline(always)]
+    pub(crate) fn existing_slot_mut(&mut self, index: usize) -> Option<&mut u32> {
+        match self.pages.get_mut(index >> PAGE_SHIFT) {
+            Some(Some(page)) => Some(&mut page[index & PAGE_MASK]),
+            _ => None,
+        }
+    }
+
     /// Sets the slot of `index` if its page exists (the caller knows it does: the index is
     /// in the pool); no allocation path, so it inlines into `remove`.
     #[inline(always)]
@@ -89,12 +98,6 @@ impl SparseIndex {
         if let Some(Some(page)) = self.pages.get_mut(index >> PAGE_SHIFT) {
             page[index & PAGE_MASK] = dense;
         }
-    }
-
-    /// Marks `index` empty. Pages are kept: an index range used once tends to be used again.
-    #[inline(always)]
-    pub(crate) fn clear_slot(&mut self, index: usize) {
-        self.set_existing(index, EMPTY);
     }
 
     /// Forgets every mapping, keeping allocated pages.
