@@ -12,21 +12,20 @@ pub enum EcsError {
         entity: Entity,
     },
     /// A component type this world has never registered.
-    #[error("unknown component {id} ({name})")]
+    #[error("unknown component {id}{}", name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default())]
     UnknownComponent {
         /// Its id.
         id: ComponentId,
-        /// Its name, where known.
-        name: String,
+        /// Its name, where the caller knows one (a snapshot record names its components).
+        name: Option<String>,
     },
     /// A pool is already borrowed in a conflicting way (e.g. `(&mut A, &A)` in one query).
     #[error("component {name} is already borrowed {held}")]
     BorrowConflict {
         /// The component.
         name: &'static str,
-        /// How it is held: `"mutably"`, or `"elsewhere"` when an exclusive borrow found it held
-        /// either way.
-        held: &'static str,
+        /// How it is held.
+        held: Held,
     },
     /// The component type cannot be saved: it was registered without a codec.
     #[error("component {name} is not persistent: register it with `register_persistent`")]
@@ -72,4 +71,22 @@ pub enum EcsError {
     /// Encoding or decoding state failed.
     #[error(transparent)]
     State(#[from] StateError),
+}
+
+/// How a pool was held when a borrow was refused (see [`EcsError::BorrowConflict`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Held {
+    /// Borrowed mutably, so no other borrow is possible.
+    Mutably,
+    /// Borrowed (shared or mutably), so an exclusive borrow is not possible.
+    Elsewhere,
+}
+
+impl std::fmt::Display for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Mutably => "mutably",
+            Self::Elsewhere => "elsewhere",
+        })
+    }
 }

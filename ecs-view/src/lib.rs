@@ -27,7 +27,7 @@ pub mod fingerprint {
     include!(concat!(env!("OUT_DIR"), "/fingerprint.rs"));
 }
 
-pub use error::EcsError;
+pub use error::{EcsError, Held};
 pub use model::{
     Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Position, Query, QueryData,
     QueryFilter, QueryId, QueryIter, QueryParam, RawMut, SystemDesc, Velocity, World, WorldStats,

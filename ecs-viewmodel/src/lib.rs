@@ -157,13 +157,31 @@ impl EventView for EcsViewModel {
     }
 }
 
+/// The state error a module reports for an ECS error met while saving or restoring its
+/// world. Snapshot save and restore meet only the first four; the rest cannot arise there but
+/// are named, not hidden, should that change.
 pub(crate) fn state_error(e: EcsError) -> StateError {
     match e {
         EcsError::State(s) => s,
-        other => StateError::Corrupt {
-            offset: 0,
-            reason: other.to_string(),
+        EcsError::UnknownComponent { id, name } => StateError::UnknownPart {
+            part: name.unwrap_or_else(|| id.to_string()),
         },
+        EcsError::NotPersistent { name } => StateError::NotSaveable { part: name.into() },
+        EcsError::BorrowConflict { name, .. } => StateError::Busy { part: name.into() },
+        EcsError::BadComponentBytes { name, reason } => StateError::Corrupt {
+            part: name.into(),
+            problem: playground_kernel::Corruption::Undecodable { detail: reason },
+        },
+        EcsError::StaleEntity { entity } => StateError::Corrupt {
+            part: "entity allocator".into(),
+            problem: playground_kernel::Corruption::EntityNotAlive { entity },
+        },
+        other @ (EcsError::UnknownQuery { .. }
+        | EcsError::QueryCollision { .. }
+        | EcsError::Cycle { .. }
+        | EcsError::UnknownSystem { .. }) => {
+            unreachable!("snapshot save and restore do not run queries or schedules: {other}")
+        }
     }
 }
 

@@ -16,13 +16,22 @@
 
 use playground_ecs_view::fingerprint::STATE_FORMAT_VERSION;
 use playground_ecs_view::{EcsError, Entities, Entity, World};
-use playground_kernel::{ComponentId, StateError};
+use playground_kernel::{ComponentId, Corruption, StateError};
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 4] = b"PGWS";
 const FORMAT: u32 = 1;
 const HEADER: usize = 4 + 4 + 8 + 8;
 const TRAILER: usize = 8;
+
+/// A corrupt-state error about `part` of a snapshot.
+fn corrupt(part: &str, problem: Corruption) -> EcsError {
+    StateError::Corrupt {
+        part: part.into(),
+        problem,
+    }
+    .into()
+}
 
 /// One pool. Entity bits and component bytes are byte strings (`serde_bytes`): a length and
 /// a copy, not one serde call per element.
@@ -72,9 +81,13 @@ pub fn save(world: &World) -> Result<Vec<u8>, EcsError> {
         entities: world.allocator().clone(),
         pools,
     })
-    .map_err(|e| StateError::Corrupt {
-        offset: HEADER,
-        reason: format!("encoding: {e}"),
+    .map_err(|e| {
+        corrupt(
+            "snapshot body",
+            Corruption::Unencodable {
+                detail: e.to_string(),
+            },
+        )
     })?;
     let mut out = Vec::with_capacity(HEADER + body.len() + TRAILER);
     out.extend_from_slice(MAGIC);
@@ -105,19 +118,17 @@ pub fn restore(world: &mut World, bytes: &[u8]) -> Result<(), EcsError> {
         .into());
     }
     if &bytes[..4] != MAGIC {
-        return Err(StateError::Corrupt {
-            offset: 0,
-            reason: "not a world snapshot (bad magic)".into(),
-        }
-        .into());
+        return Err(corrupt("snapshot header", Corruption::BadMagic));
     }
     let format = u32::from_le_bytes(bytes[4..8].try_into().expect("4 bytes"));
     if format != FORMAT {
-        return Err(StateError::Corrupt {
-            offset: 4,
-            reason: format!("snapshot layout {format}, expected {FORMAT}"),
-        }
-        .into());
+        return Err(corrupt(
+            "snapshot header",
+            Corruption::Layout {
+                expected: FORMAT,
+                found: format,
+            },
+        ));
     }
     let state = read_u64(bytes, 8);
     if state != STATE_FORMAT_VERSION {
@@ -137,43 +148,44 @@ pub fn restore(world: &mut World, bytes: &[u8]) -> Result<(), EcsError> {
         .into());
     }
     if bytes.len() > needed {
-        return Err(StateError::Corrupt {
-            offset: needed,
-            reason: format!("{} bytes after the end", bytes.len() - needed),
-        }
-        .into());
+        return Err(corrupt(
+            "snapshot",
+            Corruption::TrailingBytes {
+                end: needed,
+                count: bytes.len() - needed,
+            },
+        ));
     }
     let body = &bytes[HEADER..HEADER + len];
     if read_u64(bytes, HEADER + len) != checksum(body) {
-        return Err(StateError::Corrupt {
-            offset: HEADER + len,
-            reason: "checksum mismatch".into(),
-        }
-        .into());
+        return Err(corrupt(
+            "snapshot",
+            Corruption::Checksum {
+                offset: HEADER + len,
+            },
+        ));
     }
-    let body: Body = postcard::from_bytes(body).map_err(|e| StateError::Corrupt {
-        offset: HEADER,
-        reason: format!("decoding: {e}"),
+    let body: Body = postcard::from_bytes(body).map_err(|e| {
+        corrupt(
+            "snapshot body",
+            Corruption::Undecodable {
+                detail: e.to_string(),
+            },
+        )
     })?;
 
     let mut next = world.empty_like();
     next.set_allocator(body.entities)
-        .map_err(|reason| StateError::Corrupt {
-            offset: HEADER,
-            reason,
-        })?;
+        .map_err(|problem| corrupt("entity allocator", problem))?;
     for record in &body.pools {
         let id = ComponentId::from_bits(record.id);
         if record.entities.len() % 8 != 0 {
-            return Err(StateError::Corrupt {
-                offset: HEADER,
-                reason: format!(
-                    "{}: entity list of {} bytes",
-                    record.name,
-                    record.entities.len()
-                ),
-            }
-            .into());
+            return Err(corrupt(
+                &record.name,
+                Corruption::EntityListLength {
+                    bytes: record.entities.len(),
+                },
+            ));
         }
         let entities: Vec<Entity> = record
             .entities
@@ -181,17 +193,16 @@ pub fn restore(world: &mut World, bytes: &[u8]) -> Result<(), EcsError> {
             .map(|b| Entity::from_bits(u64::from_le_bytes(b.try_into().expect("chunks of 8"))))
             .collect();
         if let Some(dead) = entities.iter().find(|e| !next.is_alive(**e)) {
-            return Err(StateError::Corrupt {
-                offset: HEADER,
-                reason: format!("{} on entity {dead}, which is not alive", record.name),
-            }
-            .into());
+            return Err(corrupt(
+                &record.name,
+                Corruption::EntityNotAlive { entity: *dead },
+            ));
         }
         let pool = next
             .erased_pool_mut(id)
             .ok_or_else(|| EcsError::UnknownComponent {
                 id,
-                name: record.name.clone(),
+                name: Some(record.name.clone()),
             })?;
         pool.load(&entities, &record.bytes)?;
     }

@@ -3,7 +3,7 @@
 
 use playground_ecs_view::{EcsError, StorageView, World, component};
 use playground_ecs_viewmodel::EcsViewModel;
-use playground_kernel::{StateError, ViewModelTrait};
+use playground_kernel::{Corruption, StateError, ViewModelTrait};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -118,15 +118,25 @@ fn foreign_state_format_is_refused_naming_both_versions() {
 #[test]
 fn arbitrary_bytes_are_refused() {
     refused(b"not a snapshot at all, just some text", |e| {
-        matches!(e, EcsError::State(StateError::Corrupt { offset: 0, .. }))
+        matches!(
+            e,
+            EcsError::State(StateError::Corrupt {
+                problem: Corruption::BadMagic,
+                ..
+            })
+        )
     });
     refused(&[], |e| {
         matches!(e, EcsError::State(StateError::Truncated { .. }))
     });
     let mut trailing = EcsViewModel::default().save(&populated()).unwrap();
     trailing.push(0);
+    let end = trailing.len() - 1;
     refused(&trailing, |e| {
-        matches!(e, EcsError::State(StateError::Corrupt { .. }))
+        matches!(e, EcsError::State(StateError::Corrupt {
+            problem: Corruption::TrailingBytes { end: at, count: 1 },
+            ..
+        }) if *at == end)
     });
 }
 
@@ -139,7 +149,7 @@ fn a_component_the_target_does_not_know_is_refused() {
     let e = target.spawn((Pos([1.0; 3]),));
     let err = vm.restore(&mut target, &bytes).unwrap_err();
     assert!(
-        matches!(&err, EcsError::UnknownComponent { name, .. } if name == "snap.Hp"),
+        matches!(&err, EcsError::UnknownComponent { name: Some(name), .. } if name == "snap.Hp"),
         "{err:?}"
     );
     assert_eq!(target.get_mut::<Pos>(e), Some(&mut Pos([1.0; 3])));

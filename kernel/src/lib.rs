@@ -39,7 +39,7 @@ pub mod sync;
 pub mod view;
 
 pub use cell::{Atomic, AtomicNumber, AtomicValue, Handle, Once, Shared};
-pub use error::{KernelError, StateError};
+pub use error::{Corruption, KernelError, StateError};
 pub use executor::{Executor, ScopedThreads};
 pub use id::{
     ComponentId, Entity, EntityId, Generation, IdHasher, IdMap, IdTable, ModelId, ModelType,

@@ -13,6 +13,7 @@
 //! loader calls during a reload ([`ModuleEntry`]) catches panics *inside* the module, with the
 //! module's own `catch_unwind`, and returns them as a [`ModuleFault`].
 
+use crate::error::StateError;
 use crate::view::ViewModelTrait;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -142,20 +143,21 @@ impl ModuleHeader {
 /// A panic or error inside a module, caught at the module's boundary.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModuleFault {
-    /// The module returned an error.
-    #[error("{0}")]
-    Error(String),
-    /// The module panicked; the panic was caught inside the module.
+    /// The module refused the state it was given (or could not write its own).
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The module panicked; the panic was caught inside the module. Holds the panic's
+    /// message (a panic carries text, not a typed value).
     #[error("panicked: {0}")]
     Panic(String),
 }
 
 /// Runs `f`, turning a panic into [`ModuleFault::Panic`]. Called by the entry points that
 /// [`export_module!`] generates, so it runs with the module's own copy of `std`.
-pub fn guard<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, ModuleFault> {
+pub fn guard<T>(f: impl FnOnce() -> Result<T, StateError>) -> Result<T, ModuleFault> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(ModuleFault::Error(e)),
+        Ok(Err(e)) => Err(ModuleFault::State(e)),
         Err(payload) => Err(ModuleFault::Panic(
             payload
                 .downcast_ref::<&str>()
@@ -172,7 +174,7 @@ pub struct Migration {
     /// The state format it reads ([`Core::STATE_FORMAT_VERSION`] of the older sources).
     pub from: u64,
     /// Rewrites state of format `from` into the module's current format.
-    pub migrate: fn(&[u8]) -> Result<Vec<u8>, String>,
+    pub migrate: fn(&[u8]) -> Result<Vec<u8>, StateError>,
 }
 
 /// A module's migration lookup: state of format `from` rewritten to the module's format, or
@@ -209,12 +211,12 @@ pub mod entry {
 
     /// `save` for any instance.
     pub fn save<C: Core>(instance: &C::Instance) -> Result<Vec<u8>, ModuleFault> {
-        guard(|| instance.save_state().map_err(|e| e.to_string()))
+        guard(|| instance.save_state())
     }
 
     /// `restore` for any instance.
     pub fn restore<C: Core>(instance: &mut C::Instance, bytes: &[u8]) -> Result<(), ModuleFault> {
-        guard(|| instance.restore_state(bytes).map_err(|e| e.to_string()))
+        guard(|| instance.restore_state(bytes))
     }
 
     /// `migrate` over a table of migrations.
@@ -292,7 +294,7 @@ macro_rules! export_module {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::StateError;
+
     use crate::id::ViewId;
 
     struct Counter(u32);
@@ -327,7 +329,7 @@ mod tests {
         type Instance = dyn ViewModelTrait;
     }
 
-    fn widen(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    fn widen(bytes: &[u8]) -> Result<Vec<u8>, StateError> {
         let mut v = bytes.to_vec();
         v.resize(4, 0);
         Ok(v)
@@ -377,7 +379,10 @@ mod tests {
         assert_eq!((entry.save)(&*a).unwrap(), 9u32.to_le_bytes());
         assert!(matches!(
             (entry.restore)(&mut *a, &[1]),
-            Err(ModuleFault::Error(e)) if e.contains("truncated")
+            Err(ModuleFault::State(StateError::Truncated {
+                needed: 4,
+                available: 1
+            }))
         ));
         assert_eq!(
             (entry.restore)(&mut *a, &[0xff; 4]),

@@ -4,6 +4,7 @@
 use playground_ecs_view::{EcsView, Entity};
 use playground_host::{ModuleSet, SetError};
 use playground_kernel::module::ModuleFault;
+use playground_kernel::{Corruption, StateError};
 use playground_loader::{BuildError, HostOptions, LoadError, ReloadError};
 use playground_tests::plugin_set::{
     BOUNCE, FIXTURE, MOTION, SYSTEM, load_set, mover, set_libraries, spawn_movers,
@@ -177,9 +178,13 @@ fn corrupt_state_of_a_dependent_fails_the_chain() {
     let err = refused_in_dependent("corrupt-save", "");
     match err {
         SetError::Module {
-            source: ReloadError::Restore(ModuleFault::Error(e)),
+            source:
+                ReloadError::Restore(ModuleFault::State(StateError::Corrupt {
+                    part,
+                    problem: Corruption::OutOfRange { .. },
+                })),
             ..
-        } => assert!(e.contains("check word"), "{e}"),
+        } => assert_eq!(part, "census check word"),
         other => panic!("{other:?}"),
     }
 }

@@ -1,6 +1,6 @@
 //! The entity allocator: indices with generations and a free list.
 
-use playground_kernel::{Entity, EntityId, Generation};
+use playground_kernel::{Corruption, Entity, EntityId, Generation};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,25 +110,20 @@ impl Entities {
 
     /// Checks the invariants a decoded allocator must hold: the free list names exactly the
     /// dead slots, once each, and the live count matches.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Corruption> {
         let dead = self.slots.iter().filter(|s| !s.alive).count();
         if dead != self.free.len() || self.slots.len() - dead != self.alive {
-            return Err(format!(
-                "{} dead slots, {} free, {} alive",
+            return Err(Corruption::FreeListCounts {
                 dead,
-                self.free.len(),
-                self.alive
-            ));
+                free: self.free.len(),
+                alive: self.alive,
+            });
         }
         let mut seen = vec![false; self.slots.len()];
         for &i in &self.free {
             match (self.slots.get(i as usize), seen.get_mut(i as usize)) {
                 (Some(slot), Some(flag)) if !slot.alive && !*flag => *flag = true,
-                _ => {
-                    return Err(format!(
-                        "free list entry {i} is live, repeated or out of range"
-                    ));
-                }
+                _ => return Err(Corruption::FreeListEntry { index: i }),
             }
         }
         Ok(())

@@ -6,7 +6,7 @@
 
 use super::component::{Component, ComponentInfo};
 use crate::error::EcsError;
-use playground_kernel::{Entity, StateError};
+use playground_kernel::{Corruption, Entity, StateError};
 use playground_pools::ComponentPool;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -170,8 +170,10 @@ impl<T: Component> ErasedPool for TypedPool<T> {
             .as_ref()
             .ok_or(EcsError::NotPersistent { name: T::NAME })?;
         let bytes = (codec.encode)(self.pool.components()).map_err(|e| StateError::Corrupt {
-            offset: 0,
-            reason: format!("encoding {}: {e}", T::NAME),
+            part: T::NAME.into(),
+            problem: Corruption::Unencodable {
+                detail: e.to_string(),
+            },
         })?;
         Ok((self.pool.entities().to_vec(), bytes))
     }
@@ -186,31 +188,27 @@ impl<T: Component> ErasedPool for TypedPool<T> {
             .codec
             .as_ref()
             .ok_or(EcsError::NotPersistent { name: T::NAME })?;
-        let values = (codec.decode)(bytes).map_err(|e| StateError::Corrupt {
-            offset: 0,
-            reason: format!("decoding {}: {e}", T::NAME),
+        let corrupt = |problem| StateError::Corrupt {
+            part: T::NAME.into(),
+            problem,
+        };
+        let values = (codec.decode)(bytes).map_err(|e| {
+            corrupt(Corruption::Undecodable {
+                detail: e.to_string(),
+            })
         })?;
         if values.len() != entities.len() {
-            return Err(StateError::Corrupt {
-                offset: 0,
-                reason: format!(
-                    "{}: {} entities but {} components",
-                    T::NAME,
-                    entities.len(),
-                    values.len()
-                ),
-            }
+            return Err(corrupt(Corruption::CountMismatch {
+                expected: entities.len(),
+                found: values.len(),
+            })
             .into());
         }
         self.pool.reserve(values.len());
         for (&entity, value) in entities.iter().zip(values) {
             if !matches!(self.pool.insert(entity, value), Ok(None)) {
                 self.pool.clear();
-                return Err(StateError::Corrupt {
-                    offset: 0,
-                    reason: format!("{}: entity {entity} twice", T::NAME),
-                }
-                .into());
+                return Err(corrupt(Corruption::EntityTwice { entity }).into());
             }
         }
         Ok(())

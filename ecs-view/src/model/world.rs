@@ -6,7 +6,7 @@ use super::entities::Entities;
 use super::pool_box::PoolBox;
 use super::query_filter::{FilterPools, Queries, QueryFilter, QueryKey};
 use super::storage::{ErasedPool, TypedPool};
-use crate::error::EcsError;
+use crate::error::{EcsError, Held};
 use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::sync::{
     MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
@@ -96,10 +96,7 @@ pub struct World {
 playground_kernel::model!(World = "playground.ecs.World");
 
 fn unknown(id: ComponentId) -> EcsError {
-    EcsError::UnknownComponent {
-        id,
-        name: "not registered in this world".into(),
-    }
+    EcsError::UnknownComponent { id, name: None }
 }
 
 impl World {
@@ -325,7 +322,7 @@ impl World {
         let cell = self.pools.get(&id).ok_or_else(|| unknown(id))?;
         let pool = cell.try_read().ok_or(EcsError::BorrowConflict {
             name: "the component read by id",
-            held: "mutably",
+            held: Held::Mutably,
         })?;
         pool.encode_one(entity)
     }
@@ -368,7 +365,7 @@ impl World {
         };
         let guard = cell.try_read().ok_or(EcsError::BorrowConflict {
             name: T::NAME,
-            held: "mutably",
+            held: Held::Mutably,
         })?;
         Ok(Some(RwLockReadGuard::map(guard, |pool| {
             &pool.typed::<T>().pool
@@ -383,7 +380,7 @@ impl World {
         };
         let guard = cell.try_write().ok_or(EcsError::BorrowConflict {
             name: T::NAME,
-            held: "elsewhere",
+            held: Held::Elsewhere,
         })?;
         Ok(Some(RwLockWriteGuard::map(guard, |pool| {
             &mut pool.typed_mut::<T>().pool
@@ -458,7 +455,7 @@ impl World {
                     .map(|pool| Some(pool.layout_version()))
                     .ok_or(EcsError::BorrowConflict {
                         name: "a queried component",
-                        held: "mutably",
+                        held: Held::Mutably,
                     }),
             })
             .collect::<Result<_, _>>()?;
@@ -500,7 +497,7 @@ impl World {
             .map(|id| {
                 self.erased_pool(id).ok_or(EcsError::BorrowConflict {
                     name: "a snapshot's component",
-                    held: "mutably",
+                    held: Held::Mutably,
                 })
             })
             .collect()
@@ -522,7 +519,7 @@ impl World {
                     .map(|guard| RwLockReadGuard::map(guard, |pool| &**pool))
                     .ok_or(EcsError::BorrowConflict {
                         name: "filter component",
-                        held: "mutably",
+                        held: Held::Mutably,
                     })
             })
         };
@@ -579,7 +576,10 @@ impl World {
 
     /// Sets the entity allocator (for snapshot restore into an empty world). Refuses one whose
     /// free list and live count disagree.
-    pub fn set_allocator(&mut self, entities: Entities) -> Result<(), String> {
+    pub fn set_allocator(
+        &mut self,
+        entities: Entities,
+    ) -> Result<(), playground_kernel::Corruption> {
         entities.validate()?;
         self.entities = entities;
         self.entity_changes += 1;

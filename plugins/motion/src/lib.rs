@@ -8,7 +8,7 @@
 //! moving at the new speed.
 
 use playground_ecs_view::{EcsPlugin, PluginCore, Schedule, SystemDesc, World};
-use playground_kernel::{StateError, ViewId, ViewModelTrait};
+use playground_kernel::{ViewId, ViewModelTrait};
 use playground_kinematics::{DT, Position, Velocity};
 
 /// The factor this build applies to every velocity.
@@ -25,18 +25,7 @@ impl ViewModelTrait for Motion {
     fn api_version(&self) -> u64 {
         <PluginCore as playground_kernel::module::Core>::API_VERSION
     }
-    fn save_state(&self) -> Result<Vec<u8>, StateError> {
-        Ok(Vec::new())
-    }
-    fn restore_state(&mut self, bytes: &[u8]) -> Result<(), StateError> {
-        match bytes.len() {
-            0 => Ok(()),
-            n => Err(StateError::Corrupt {
-                offset: 0,
-                reason: format!("motion keeps no state, got {n} bytes"),
-            }),
-        }
-    }
+    // Motion keeps no state: the trait's default save writes none and restore refuses any.
 }
 
 impl EcsPlugin for Motion {

@@ -9,7 +9,7 @@ use crate::error::RemoteError;
 use crate::field_path::field_mut;
 use crate::host::RemoteHost;
 use crate::json_codecs::JsonCodecs;
-use playground_ecs_view::{ComponentInfo, EcsError, Entity, ErasedPool, World};
+use playground_ecs_view::{ComponentInfo, EcsError, Entity, ErasedPool, Held, World};
 use playground_kernel::sync::MappedRwLockReadGuard;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -218,7 +218,7 @@ fn pool(
         .erased_pool(info.id)
         .ok_or(RemoteError::Ecs(EcsError::BorrowConflict {
             name: info.name,
-            held: "mutably",
+            held: Held::Mutably,
         }))
 }
 
