@@ -42,8 +42,8 @@ pub use cell::{Atomic, AtomicNumber, AtomicValue, Handle, Once, Shared};
 pub use error::{Corruption, KernelError, StateError};
 pub use executor::{Executor, ScopedThreads};
 pub use id::{
-    ComponentId, Entity, EntityId, Generation, IdHasher, IdMap, IdTable, ModelId, ModelType,
-    ViewId, fnv1a_64, fnv1a_64_bytes,
+    ComponentId, Entity, EntityId, EntityKind, Generation, Generational, IdHasher, IdKind, IdMap,
+    IdTable, ModelId, ModelKind, ModelType, ViewId, fnv1a_64, fnv1a_64_bytes,
 };
 pub use model::{Model, ModelTrait, ModelTypeInfo};
 pub use view::{View, ViewModelTrait};

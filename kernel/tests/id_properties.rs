@@ -1,7 +1,9 @@
 //! Properties of the stable ids: deterministic, total over any string, matching the FNV-1a
 //! specification.
 
-use playground_kernel::{ComponentId, ModelId, ModelType, ViewId, fnv1a_64};
+use playground_kernel::{
+    ComponentId, Entity, EntityId, Generation, ModelId, ModelType, ViewId, fnv1a_64,
+};
 use proptest::prelude::*;
 
 /// A straightforward FNV-1a 64 written from the specification, to check the `const fn` one.
@@ -23,9 +25,13 @@ proptest! {
 
     #[test]
     fn model_id_round_trips(index in any::<u32>(), generation in any::<u32>()) {
-        let id = ModelId::new(index, generation);
-        prop_assert_eq!((id.index(), id.generation()), (index, generation));
+        let id = ModelId::new(index, Generation(generation));
+        prop_assert_eq!((id.index(), id.generation()), (index as usize, Generation(generation)));
         prop_assert_eq!(ModelId::from_bits(id.to_bits()), id);
+        // One id type: an entity with the same parts has the same bits, order and text.
+        let entity = Entity::new(EntityId(index), Generation(generation));
+        prop_assert_eq!(entity.to_bits(), id.to_bits());
+        prop_assert_eq!(entity.to_string(), id.to_string());
     }
 }
 

@@ -1,6 +1,6 @@
 //! Errors of the pools: each names the id that was refused and why.
 
-use playground_kernel::{Entity, ModelId};
+use playground_kernel::{Entity, Generation, ModelId};
 
 /// Why a pool refused an operation. The pool is unchanged whenever one is returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -15,12 +15,12 @@ pub enum PoolError {
         occupant: Entity,
     },
     /// The model id's slot has moved on to another generation (or is empty).
-    #[error("stale model id {id}: its slot is at generation {current_generation}")]
+    #[error("stale model id {id}: its slot is at generation {}", current_generation.0)]
     StaleModelId {
         /// The id presented.
         id: ModelId,
         /// The slot's generation now.
-        current_generation: u32,
+        current_generation: Generation,
     },
     /// The model id's index was never allocated by this pool.
     #[error("unknown model id {id}: index never allocated")]

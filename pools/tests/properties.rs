@@ -151,7 +151,7 @@ proptest! {
         let mut reference: HashMap<ModelId, u64> = HashMap::new();
         let mut issued: Vec<ModelId> = Vec::new();
         let pick = |issued: &[ModelId], n: usize| {
-            issued.get(n).copied().unwrap_or(ModelId::new(1_000 + n as u32, 0))
+            issued.get(n).copied().unwrap_or(ModelId::new(1_000 + n as u32, Generation(0)))
         };
         for op in ops {
             match op {

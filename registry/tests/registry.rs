@@ -197,7 +197,10 @@ fn pools_are_registered_found_and_reported() {
     let r = registry_with_counter();
     let mt = ModelType::from_name("test.Model");
     let pool = r.register_pool(COUNTER, mt).unwrap();
-    let id = pool.insert(Handle::from_std(Arc::new(Model(ModelId::new(0, 0)))));
+    let id = pool.insert(Handle::from_std(Arc::new(Model(ModelId::new(
+        0,
+        playground_kernel::Generation(0),
+    )))));
     let mut reader = r.reader();
     let found = reader.pool(COUNTER, mt).unwrap();
     assert_eq!(found.with(id, |m| m.model_type()), Some(mt));

@@ -26,7 +26,7 @@ fn racing_get_sees_the_model_or_nothing() {
         let writer = thread::spawn(move || p.insert(2u32));
         // Index 1 is the one the writer fills; before it does, the read finds nothing.
         let g = epoch::pin();
-        let probe = playground_kernel::ModelId::new(1, 0);
+        let probe = playground_kernel::ModelId::new(1, playground_kernel::Generation(0));
         let seen = pool.get(probe, &g).copied();
         assert!(seen.is_none() || seen == Some(2));
         drop(g);

@@ -10,7 +10,7 @@ use crate::error::PoolError;
 use crossbeam_epoch::{self as epoch, Guard, Owned, Shared};
 use playground_kernel::sync::atomic::AtomicUsize;
 use playground_kernel::sync::{Arc, Mutex, Ordering};
-use playground_kernel::{ModelId, Once};
+use playground_kernel::{Generation, ModelId, Once};
 
 /// Recycled allocations kept at most; beyond it, removed entries are freed.
 const MAX_RECYCLED: usize = 1024;
@@ -27,7 +27,7 @@ struct Slot<T> {
 
 struct Writer {
     /// Current generation of each allocated slot; the id a live entry carries.
-    generations: Vec<u32>,
+    generations: Vec<Generation>,
     /// Free slot indices, reused last-in first-out.
     free: Vec<u32>,
 }
@@ -81,8 +81,9 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
     }
 
     #[inline(always)]
-    fn slot(&self, index: u32) -> Option<&Slot<T>> {
-        let (page, offset) = locate(index);
+    fn slot(&self, id: ModelId) -> Option<&Slot<T>> {
+        // The index half of a `ModelId` is a `u32`.
+        let (page, offset) = locate(id.index() as u32);
         self.pages[page].get().map(|slots| &slots[offset])
     }
 
@@ -90,7 +91,7 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
     /// (`epoch::pin()`) and reuse the guard for a batch of gets.
     #[inline]
     pub fn get<'a>(&'a self, id: ModelId, guard: &'a Guard) -> Option<&'a T> {
-        let entry = self.slot(id.index())?.entry.load(Ordering::Acquire, guard);
+        let entry = self.slot(id)?.entry.load(Ordering::Acquire, guard);
         // Entries are only freed or recycled through `defer_unchecked` after being unlinked.
         // SAFETY: so one loaded under `guard` stays valid (and unmodified) while `guard`
         // lives; the returned borrow is tied to `guard`. Null gives `None`.
@@ -140,7 +141,7 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
             None => {
                 let index = u32::try_from(writer.generations.len())
                     .expect("a model pool holds at most u32::MAX slots");
-                writer.generations.push(0);
+                writer.generations.push(Generation::default());
                 index
             }
         };
@@ -176,7 +177,7 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
     /// with a typed error and changes nothing.
     pub fn remove(&self, id: ModelId) -> Result<(), PoolError> {
         let mut writer = self.writer.lock();
-        let index = id.index() as usize;
+        let index = id.index();
         let Some(&current) = writer.generations.get(index) else {
             return Err(PoolError::UnknownModelId { id });
         };
@@ -187,9 +188,7 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
             });
         }
         let guard = epoch::pin();
-        let slot = self
-            .slot(id.index())
-            .expect("an allocated index has its page");
+        let slot = self.slot(id).expect("an allocated index has its page");
         let old = slot.entry.swap(Shared::null(), Ordering::AcqRel, &guard);
         if old.is_null() {
             // A free slot keeps the generation of its last occupant until reuse.
@@ -198,8 +197,9 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
                 current_generation: current,
             });
         }
-        writer.generations[index] = current.wrapping_add(1);
-        writer.free.push(id.index());
+        writer.generations[index] = current.next();
+        // In range: the index half of a `ModelId` is a `u32`.
+        writer.free.push(index as u32);
         self.len.fetch_sub(1, Ordering::Release);
         drop(writer);
         self.retire(old, &guard);

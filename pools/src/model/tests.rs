@@ -1,6 +1,6 @@
 use super::ModelPool;
 use crate::{PoolError, epoch};
-use playground_kernel::ModelId;
+use playground_kernel::{Generation, ModelId};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Runs epoch collection until deferred reclamations have run (or gives up after a while).
@@ -35,7 +35,7 @@ fn removed_slot_is_reused_with_a_new_generation() {
     pool.remove(old).unwrap();
     let new = pool.insert("new");
     assert_eq!(new.index(), old.index());
-    assert_eq!(new.generation(), old.generation() + 1);
+    assert_eq!(new.generation(), old.generation().next());
     let g = epoch::pin();
     assert_eq!(
         pool.get(old, &g),
@@ -49,12 +49,12 @@ fn removed_slot_is_reused_with_a_new_generation() {
 fn bad_ids_are_refused_and_change_nothing() {
     let pool = ModelPool::new();
     let live = pool.insert(7);
-    let never = ModelId::new(99, 0);
+    let never = ModelId::new(99, Generation(0));
     assert_eq!(
         pool.remove(never),
         Err(PoolError::UnknownModelId { id: never })
     );
-    let stale = ModelId::new(live.index(), live.generation() + 1);
+    let stale = ModelId::new(live.index() as u32, live.generation().next());
     assert_eq!(
         pool.remove(stale),
         Err(PoolError::StaleModelId {
@@ -67,13 +67,13 @@ fn bad_ids_are_refused_and_change_nothing() {
         pool.remove(live),
         Err(PoolError::StaleModelId {
             id: live,
-            current_generation: live.generation() + 1
+            current_generation: live.generation().next()
         })
     );
     let again = pool.insert(8);
     let g = epoch::pin();
     assert_eq!(pool.get(again, &g), Some(&8));
-    assert_eq!(pool.get(ModelId::new(u32::MAX, 0), &g), None);
+    assert_eq!(pool.get(ModelId::new(u32::MAX, Generation(0)), &g), None);
     assert_eq!(pool.len(), 1);
 }
 
