@@ -5,7 +5,8 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crossbeam_utils::atomic::AtomicCell;
 use playground_benches::lanes::sum_lanes;
-use playground_kernel::{Atomic, Shared};
+use parking_lot::RwLock;
+use playground_kernel::Atomic;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
@@ -33,10 +34,11 @@ struct ArcCellPos {
     z: Arc<AtomicCell<f32>>,
 }
 
+/// Every field its own shared lock, as `Arc<RwLock<f32>>` (parking_lot's lock).
 struct SharedPos {
-    x: Shared<f32>,
-    y: Shared<f32>,
-    z: Shared<f32>,
+    x: Arc<RwLock<f32>>,
+    y: Arc<RwLock<f32>>,
+    z: Arc<RwLock<f32>>,
 }
 
 fn seed(i: usize) -> (f32, f32, f32) {
@@ -68,9 +70,9 @@ fn field_read(c: &mut Criterion) {
     let shared: Vec<SharedPos> = (0..N)
         .map(seed)
         .map(|(x, y, z)| SharedPos {
-            x: Shared::new(x),
-            y: Shared::new(y),
-            z: Shared::new(z),
+            x: Arc::new(RwLock::new(x)),
+            y: Arc::new(RwLock::new(y)),
+            z: Arc::new(RwLock::new(z)),
         })
         .collect();
 
@@ -119,9 +121,9 @@ fn field_write(c: &mut Criterion) {
     let shared: Vec<SharedPos> = (0..N)
         .map(seed)
         .map(|(x, y, z)| SharedPos {
-            x: Shared::new(x),
-            y: Shared::new(y),
-            z: Shared::new(z),
+            x: Arc::new(RwLock::new(x)),
+            y: Arc::new(RwLock::new(y)),
+            z: Arc::new(RwLock::new(z)),
         })
         .collect();
 

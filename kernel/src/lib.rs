@@ -9,7 +9,7 @@
 //! - **The MVVM traits**: [`Model`] / [`ModelTrait`] for data, [`View`] for API
 //!   contracts, [`ViewModelTrait`] for implementations that a loader can swap and whose state
 //!   it carries across.
-//! - **Thread-safe cells** ([`Atomic`], [`Handle`], [`Shared`], [`Once`]), one per sharing
+//! - **Thread-safe cells** ([`Atomic`], [`Handle`], [`Once`]), one per sharing
 //!   pattern; see [`cell`] for costs and memory orderings.
 //! - **The loom facade** ([`sync`]): the only module that names `std::sync` or `loom`.
 //! - **Host-owned threads** ([`Executor`]): how module code runs work in parallel without
@@ -38,7 +38,7 @@ pub mod module;
 pub mod sync;
 pub mod view;
 
-pub use cell::{Atomic, AtomicNumber, AtomicValue, Handle, Once, Shared};
+pub use cell::{Atomic, AtomicNumber, AtomicValue, Handle, Once};
 pub use error::{Corruption, KernelError, StateError};
 pub use executor::{Executor, ScopedThreads};
 pub use id::{

@@ -13,8 +13,9 @@ const EMPTY: u8 = 0;
 const RUNNING: u8 = 1;
 const READY: u8 = 2;
 
-/// A write-once cell: the first `set` or `get_or_init` wins, every later read is one `Acquire`
-/// load and a pointer.
+/// A write-once cell: std's `OnceLock` (same `get` / `set` / `get_or_init`), written on the
+/// [`sync`](crate::sync) facade so loom can model it. The first `set` or `get_or_init` wins;
+/// every later read is one `Acquire` load and a pointer.
 ///
 /// Invariant: the value is initialised iff `state == READY`, and once `READY` the state never
 /// changes again (until drop), so `&T` handed out from `get` stays valid for `&self`'s life.
