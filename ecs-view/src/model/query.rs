@@ -102,9 +102,27 @@ impl<T> Clone for RawMut<'_, T> {
 }
 impl<T> Copy for RawMut<'_, T> {}
 
-#[inline(always)]
-fn same_entities(pool_entities: &[Entity], start: usize, entities: &[Entity]) -> bool {
-    pool_entities.get(start..start + entities.len()) == Some(entities)
+/// The reads `&T` and `&mut T` make alike: both hold a guard that derefs to the pool.
+macro_rules! required_pool_reads {
+    () => {
+        #[inline(always)]
+        fn len(pool: &Self::Pool<'_>) -> usize {
+            pool.len()
+        }
+        #[inline(always)]
+        fn entities<'p>(pool: &'p Self::Pool<'_>) -> &'p [Entity] {
+            pool.entities()
+        }
+        fn layout(pool: &Self::Pool<'_>) -> Option<(ComponentId, u64)> {
+            Some((T::ID, pool.layout_version()))
+        }
+        #[inline(always)]
+        fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize> {
+            let start = pool.dense_index(*entities.first()?)?;
+            let run = pool.entities().get(start..start + entities.len());
+            (run == Some(entities)).then_some(start)
+        }
+    };
 }
 
 impl<T: Component> QueryParam for &T {
@@ -114,27 +132,12 @@ impl<T: Component> QueryParam for &T {
     fn borrow(world: &World) -> Result<Option<Self::Pool<'_>>, EcsError> {
         world.pool::<T>()
     }
-    #[inline(always)]
-    fn len(pool: &Self::Pool<'_>) -> usize {
-        pool.len()
-    }
-    #[inline(always)]
-    fn entities<'p>(pool: &'p Self::Pool<'_>) -> &'p [Entity] {
-        pool.entities()
-    }
-    fn layout(pool: &Self::Pool<'_>) -> Option<(ComponentId, u64)> {
-        Some((T::ID, pool.layout_version()))
-    }
+    required_pool_reads!();
     #[inline(always)]
     fn fetch<'a>(pool: &'a mut Self::Pool<'_>, hint: usize, entity: Entity) -> Option<&'a T> {
         pool.get_at(hint, entity)
     }
     type Slice<'a> = &'a [T];
-    #[inline(always)]
-    fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize> {
-        let start = pool.dense_index(*entities.first()?)?;
-        same_entities(pool.entities(), start, entities).then_some(start)
-    }
     #[inline(always)]
     fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> &'a [T] {
         &pool.components()[start..start + len]
@@ -167,27 +170,12 @@ impl<T: Component> QueryParam for &mut T {
     fn borrow(world: &World) -> Result<Option<Self::Pool<'_>>, EcsError> {
         world.pool_mut::<T>()
     }
-    #[inline(always)]
-    fn len(pool: &Self::Pool<'_>) -> usize {
-        pool.len()
-    }
-    #[inline(always)]
-    fn entities<'p>(pool: &'p Self::Pool<'_>) -> &'p [Entity] {
-        pool.entities()
-    }
-    fn layout(pool: &Self::Pool<'_>) -> Option<(ComponentId, u64)> {
-        Some((T::ID, pool.layout_version()))
-    }
+    required_pool_reads!();
     #[inline(always)]
     fn fetch<'a>(pool: &'a mut Self::Pool<'_>, hint: usize, entity: Entity) -> Option<&'a mut T> {
         pool.get_at_mut(hint, entity)
     }
     type Slice<'a> = &'a mut [T];
-    #[inline(always)]
-    fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize> {
-        let start = pool.dense_index(*entities.first()?)?;
-        same_entities(pool.entities(), start, entities).then_some(start)
-    }
     #[inline(always)]
     fn slice<'a>(pool: &'a mut Self::Pool<'_>, start: usize, len: usize) -> &'a mut [T] {
         &mut pool.components_mut()[start..start + len]
