@@ -4,8 +4,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use crossbeam_utils::atomic::AtomicCell;
-use playground_benches::lanes::sum_lanes;
 use parking_lot::RwLock;
+use playground_benches::lanes::sum_lanes;
 use playground_kernel::Atomic;
 use std::hint::black_box;
 use std::sync::Arc;

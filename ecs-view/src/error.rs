@@ -20,10 +20,13 @@ pub enum EcsError {
         name: Option<String>,
     },
     /// A pool is already borrowed in a conflicting way (e.g. `(&mut A, &A)` in one query).
-    #[error("component {name} is already borrowed {held}")]
+    #[error("component {id}{} is already borrowed {held}", name.map(|n| format!(" ({n})")).unwrap_or_default())]
     BorrowConflict {
         /// The component.
-        name: &'static str,
+        id: ComponentId,
+        /// Its name, where the caller knows the type (a by-id access does not: the name is
+        /// inside the pool that is locked).
+        name: Option<&'static str>,
         /// How it is held.
         held: Held,
     },

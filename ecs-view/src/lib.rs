@@ -1,8 +1,9 @@
 //! # playground-ecs-view
 //!
 //! The ECS core module: the data model (`model`: entities, components, the world, bundles,
-//! typed queries, system declarations) and the View traits (`view`) that a system module
-//! such as `playground-ecs-viewmodel` implements.
+//! system declarations), the engine that runs over it (`engine`: typed queries, query
+//! caches, filter locks) and the View traits (`view`) that a system module such as
+//! `playground-ecs-viewmodel` implements.
 //!
 //! ```
 //! use playground_ecs_view::{World, component};
@@ -18,6 +19,7 @@
 //! assert_eq!(world.get_mut::<Position>(e), Some(&mut Position([1.0, 0.0, 0.0])));
 //! ```
 
+pub mod engine;
 pub mod error;
 pub mod model;
 pub mod view;

@@ -117,7 +117,7 @@ fn conflicting_borrows_are_errors_not_deadlocks() {
         matches!(
             result,
             Err(EcsError::BorrowConflict {
-                name: "test.Pos",
+                name: Some("test.Pos"),
                 ..
             })
         ),

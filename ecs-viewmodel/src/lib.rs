@@ -167,7 +167,9 @@ pub(crate) fn state_error(e: EcsError) -> StateError {
             part: name.unwrap_or_else(|| id.to_string()),
         },
         EcsError::NotPersistent { name } => StateError::NotSaveable { part: name.into() },
-        EcsError::BorrowConflict { name, .. } => StateError::Busy { part: name.into() },
+        EcsError::BorrowConflict { id, name, .. } => StateError::Busy {
+            part: name.map_or_else(|| id.to_string(), str::to_owned),
+        },
         EcsError::BadComponentBytes { name, reason } => StateError::Corrupt {
             part: name.into(),
             problem: playground_kernel::Corruption::Undecodable { detail: reason },

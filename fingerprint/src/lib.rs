@@ -2,10 +2,11 @@
 //!
 //! Used from `build.rs`. A core module's contract is fingerprinted from its sources:
 //!
-//! - `API_VERSION` hashes `src/view` and `src/model`: what an implementation is compiled
-//!   against. A change to either refuses modules built from the old sources.
+//! - `API_VERSION` hashes `src/view`, `src/model` and `src/engine`: what an implementation is
+//!   compiled against (the engine's caches live inside model types, so their layout is part
+//!   of it). A change to any refuses modules built from the old sources.
 //! - `STATE_FORMAT_VERSION` hashes `src/model` only: the layout a saved state has. A change
-//!   under `view/` alone keeps saved states readable.
+//!   under `view/` or `engine/` alone keeps saved states readable.
 //!
 //! Files are hashed in sorted relative-path order, path then tokens, with FNV-1a 64, so the
 //! same sources give the same numbers on every machine and in every checkout location. Only
@@ -145,7 +146,7 @@ pub fn hash_sources(root: &Path, dirs: &[&str]) -> io::Result<u64> {
 /// The two fingerprints of a core module rooted at `crate_root` (its `src/` is hashed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CoreFingerprint {
-    /// Hash of `src/view` and `src/model`.
+    /// Hash of `src/view`, `src/model` and `src/engine`.
     pub api_version: u64,
     /// Hash of `src/model`.
     pub state_format_version: u64,
@@ -156,7 +157,7 @@ impl CoreFingerprint {
     pub fn of(crate_root: &Path) -> io::Result<Self> {
         let src = crate_root.join("src");
         Ok(Self {
-            api_version: hash_sources(&src, &["view", "model"])?,
+            api_version: hash_sources(&src, &["view", "model", "engine"])?,
             state_format_version: hash_sources(&src, &["model"])?,
         })
     }
@@ -196,7 +197,7 @@ pub fn build_info() -> io::Result<BuildInfo> {
 /// Renders the constants a core module includes: `API_VERSION`, `STATE_FORMAT_VERSION`.
 pub fn render_core(fp: CoreFingerprint) -> String {
     format!(
-        "/// Hash of `src/view` and `src/model`: the API an implementation must be built against.\n\
+        "/// Hash of `src/view`, `src/model` and `src/engine`: the API an implementation must be built against.\n\
          pub const API_VERSION: u64 = {:#018x};\n\
          /// Hash of `src/model`: the layout of the state a snapshot carries.\n\
          pub const STATE_FORMAT_VERSION: u64 = {:#018x};\n",
@@ -222,7 +223,7 @@ fn out_dir() -> io::Result<PathBuf> {
 }
 
 /// For a core module's `build.rs`: writes `OUT_DIR/<file>` with the core's fingerprints and
-/// asks cargo to rerun when `src/view` or `src/model` change.
+/// asks cargo to rerun when `src/view`, `src/model` or `src/engine` change.
 pub fn write_core_fingerprint(file: &str) -> io::Result<CoreFingerprint> {
     let root = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR")
@@ -230,6 +231,7 @@ pub fn write_core_fingerprint(file: &str) -> io::Result<CoreFingerprint> {
     );
     println!("cargo:rerun-if-changed=src/view");
     println!("cargo:rerun-if-changed=src/model");
+    println!("cargo:rerun-if-changed=src/engine");
     let fp = CoreFingerprint::of(&root)?;
     std::fs::write(out_dir()?.join(file), render_core(fp))?;
     Ok(fp)
@@ -296,6 +298,16 @@ mod tests {
     }
 
     #[test]
+    fn an_engine_change_changes_only_the_api_version() {
+        let base = CoreFingerprint::of(core(BASE).path()).unwrap();
+        let mut changed = BASE.to_vec();
+        changed.push(("engine/query.rs", "pub struct QueryCache;"));
+        let next = CoreFingerprint::of(core(&changed).path()).unwrap();
+        assert_ne!(next.api_version, base.api_version);
+        assert_eq!(next.state_format_version, base.state_format_version);
+    }
+
+    #[test]
     fn comments_doc_comments_and_whitespace_do_not_count() {
         let base = CoreFingerprint::of(core(BASE).path()).unwrap();
         let mut edited = BASE.to_vec();
@@ -332,7 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn files_outside_view_and_model_do_not_count() {
+    fn files_outside_view_model_and_engine_do_not_count() {
         let base = CoreFingerprint::of(core(BASE).path()).unwrap();
         let mut changed = BASE.to_vec();
         changed[0] = ("lib.rs", "pub mod model; pub mod view; // a comment");

@@ -1,26 +1,28 @@
-//! The ECS data model: what a world holds, and the typed, monomorphic access the hot path
-//! uses (compiled into the caller, never a `dyn` call per entity).
+//! The ECS data model: what a world holds (entities, component pools and their codecs,
+//! events, system declarations, query filters), and the typed, monomorphic access the hot
+//! path uses (compiled into the caller, never a `dyn` call per entity). The machinery that
+//! runs over it (queries, their caches, the pool box) is in [`crate::engine`].
 //!
-//! Everything here is data and accessors; behaviour that a module may change across reloads
-//! (snapshot format, schedules, event delivery) lives in `ecs-viewmodel` behind the Views.
-//! `STATE_FORMAT_VERSION` is the hash of this folder, so any change here marks saved worlds
-//! of older builds as foreign.
+//! Behaviour that a module may change across reloads (snapshot format, schedules, event
+//! delivery) lives in `ecs-viewmodel` behind the Views. `STATE_FORMAT_VERSION` is the hash of
+//! this folder, so any change here marks saved worlds of older builds as foreign.
 
-mod alignment;
 mod bundle;
 mod component;
 mod entities;
 mod event;
 mod motion;
-mod pool_box;
-mod query;
 mod query_filter;
-mod query_iter;
 mod schedule;
-mod storage;
+pub(crate) mod storage;
 mod system;
 mod world;
+mod world_by_id;
 
+pub use crate::engine::{
+    CachedAnswer, FilterPools, Queries, Query, QueryData, QueryIter, QueryKey, QueryParam, RawMut,
+    RegisteredQuery,
+};
 pub use bundle::Bundle;
 pub use component::{Component, ComponentInfo};
 pub use entities::Entities;
@@ -29,11 +31,7 @@ pub use event::{
 };
 pub use motion::{Position, Velocity};
 pub use playground_kernel::{Entity, EntityId, Generation};
-pub use query::{Query, QueryData, QueryParam, RawMut};
-pub use query_filter::{
-    CachedAnswer, FilterPools, Queries, QueryFilter, QueryId, QueryKey, RegisteredQuery,
-};
-pub use query_iter::QueryIter;
+pub use query_filter::{QueryFilter, QueryId};
 pub use schedule::{Schedule, SystemFn};
 pub use storage::ErasedPool;
 pub use system::SystemDesc;

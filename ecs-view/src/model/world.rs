@@ -1,11 +1,11 @@
 //! `World`: entities, their components (one pool per type), and resources.
 
-use super::alignment::AlignmentCache;
 use super::component::{Component, ComponentInfo};
 use super::entities::Entities;
-use super::pool_box::PoolBox;
-use super::query_filter::{FilterPools, Queries, QueryFilter, QueryKey};
-use super::storage::{ErasedPool, TypedPool};
+use super::storage::TypedPool;
+use crate::engine::Queries;
+use crate::engine::alignment::AlignmentCache;
+use crate::engine::pool_box::PoolBox;
 use crate::error::{EcsError, Held};
 use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::sync::{
@@ -81,13 +81,13 @@ pub struct World {
     pub(crate) pools: IdTable<ComponentId, PoolCell>,
     resources: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
     pub(crate) alignment: AlignmentCache,
-    queries: Queries,
+    pub(crate) queries: Queries,
     /// Bumped by every change to the set of live entities (what a query with no `with`
     /// depends on beyond pool layouts).
-    entity_changes: u64,
+    pub(crate) entity_changes: u64,
     /// Bumped whenever pool objects are replaced, whose fresh layout versions could repeat
     /// numbers an old pool had.
-    pools_epoch: u64,
+    pub(crate) pools_epoch: u64,
     /// The host's threads, lent for `par_for_each` and schedule stages; `None` runs them on
     /// scoped threads.
     executor: Option<Arc<dyn Executor>>,
@@ -95,7 +95,7 @@ pub struct World {
 
 playground_kernel::model!(World = "playground.ecs.World");
 
-fn unknown(id: ComponentId) -> EcsError {
+pub(super) fn unknown(id: ComponentId) -> EcsError {
     EcsError::UnknownComponent { id, name: None }
 }
 
@@ -248,17 +248,6 @@ impl World {
         Ok(None)
     }
 
-    /// Removes `entity`'s component of type `id`, whatever its type; `false` if it had none.
-    pub fn remove_by_id(&mut self, entity: Entity, id: ComponentId) -> Result<bool, EcsError> {
-        if !self.entities.is_alive(entity) {
-            return Err(EcsError::StaleEntity { entity });
-        }
-        Ok(self
-            .pools
-            .get_mut(&id)
-            .is_some_and(|cell| cell.get_mut().remove(entity)))
-    }
-
     /// A writer for `T`: finds the pool once, then inserts and removes for many entities,
     /// each checked for liveness (the batch form of [`Self::insert`] / [`Self::remove`]).
     pub fn writer<T: Component>(&mut self) -> Writer<'_, T> {
@@ -291,72 +280,6 @@ impl World {
         self.has_id(entity, T::ID)
     }
 
-    /// Whether `entity` has a component of type `id`.
-    pub fn has_id(&self, entity: Entity, id: ComponentId) -> bool {
-        self.pools
-            .get(&id)
-            .is_some_and(|cell| cell.read().contains(entity))
-    }
-
-    /// `entity`'s component of type `id` as `&dyn Any`, for tools and scripts, through the
-    /// read guard of its pool.
-    pub fn get_by_id(
-        &self,
-        entity: Entity,
-        id: ComponentId,
-    ) -> Option<MappedRwLockReadGuard<'_, dyn Any>> {
-        let guard = self.pools.get(&id)?.read();
-        RwLockReadGuard::try_map(guard, |pool| pool.get_any(entity)).ok()
-    }
-
-    /// `entity`'s component of type `id`, encoded with the type's codec (the bytes a snapshot
-    /// holds for it): dynamic read access for scripts and tools. `Ok(None)` if it has none.
-    pub fn get_encoded(
-        &self,
-        entity: Entity,
-        id: ComponentId,
-    ) -> Result<Option<Vec<u8>>, EcsError> {
-        if !self.entities.is_alive(entity) {
-            return Err(EcsError::StaleEntity { entity });
-        }
-        let cell = self.pools.get(&id).ok_or_else(|| unknown(id))?;
-        let pool = cell.try_read().ok_or(EcsError::BorrowConflict {
-            name: "the component read by id",
-            held: Held::Mutably,
-        })?;
-        pool.encode_one(entity)
-    }
-
-    /// Gives `entity` the component of type `id` decoded from `bytes` (as
-    /// [`Self::get_encoded`] returns them), replacing any it had: `Ok(true)` if it replaced
-    /// one. Bytes that are not one encoded value of the type are refused, the world unchanged.
-    pub fn insert_encoded(
-        &mut self,
-        entity: Entity,
-        id: ComponentId,
-        bytes: &[u8],
-    ) -> Result<bool, EcsError> {
-        if !self.entities.is_alive(entity) {
-            return Err(EcsError::StaleEntity { entity });
-        }
-        let cell = self.pools.get_mut(&id).ok_or_else(|| unknown(id))?;
-        cell.get_mut().insert_encoded(entity, bytes)
-    }
-
-    /// The component types `entity` has, sorted by name.
-    pub fn component_types(&self, entity: Entity) -> Vec<ComponentInfo> {
-        let mut types: Vec<ComponentInfo> = self
-            .pools
-            .values()
-            .filter_map(|cell| {
-                let pool = cell.read();
-                pool.contains(entity).then(|| pool.info())
-            })
-            .collect();
-        types.sort_unstable_by_key(|info| info.name);
-        types
-    }
-
     /// Shared access to `T`'s pool for a batch of reads; `Ok(None)` if `T` was never
     /// registered.
     pub fn pool<T: Component>(&self) -> Result<Option<PoolRef<'_, T>>, EcsError> {
@@ -364,7 +287,8 @@ impl World {
             return Ok(None);
         };
         let guard = cell.try_read().ok_or(EcsError::BorrowConflict {
-            name: T::NAME,
+            id: T::ID,
+            name: Some(T::NAME),
             held: Held::Mutably,
         })?;
         Ok(Some(RwLockReadGuard::map(guard, |pool| {
@@ -379,26 +303,13 @@ impl World {
             return Ok(None);
         };
         let guard = cell.try_write().ok_or(EcsError::BorrowConflict {
-            name: T::NAME,
+            id: T::ID,
+            name: Some(T::NAME),
             held: Held::Elsewhere,
         })?;
         Ok(Some(RwLockWriteGuard::map(guard, |pool| {
             &mut pool.typed_mut::<T>().pool
         })))
-    }
-
-    /// Shared access to the pool of component type `id`, type-erased (filters, tools).
-    pub fn erased_pool(
-        &self,
-        id: ComponentId,
-    ) -> Option<MappedRwLockReadGuard<'_, dyn ErasedPool>> {
-        let guard = self.pools.get(&id)?.try_read()?;
-        Some(RwLockReadGuard::map(guard, |pool| &**pool))
-    }
-
-    /// A typed query; see [`super::query`].
-    pub fn query<Q: super::query::QueryData>(&self) -> super::query::Query<'_, Q> {
-        super::query::Query::new(self)
     }
 
     /// Drops every entity and component, keeping registrations and resources.
@@ -431,41 +342,6 @@ impl World {
         }
     }
 
-    /// The queries registered here (see [`QueryFilter`]).
-    pub fn queries(&self) -> &Queries {
-        &self.queries
-    }
-
-    /// The queries registered here, to register or forget one.
-    pub fn queries_mut(&mut self) -> &mut Queries {
-        &mut self.queries
-    }
-
-    /// What `filter`'s answer depends on, as of now: read under each named pool's lock, so a
-    /// pool mutably borrowed (a system writing it) is [`EcsError::BorrowConflict`].
-    pub fn query_key(&self, filter: &QueryFilter) -> Result<QueryKey, EcsError> {
-        let pools = filter
-            .with
-            .iter()
-            .chain(&filter.without)
-            .map(|id| match self.pools.get(id) {
-                None => Ok(None),
-                Some(cell) => cell
-                    .try_read()
-                    .map(|pool| Some(pool.layout_version()))
-                    .ok_or(EcsError::BorrowConflict {
-                        name: "a queried component",
-                        held: Held::Mutably,
-                    }),
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(QueryKey {
-            entities: filter.with.is_empty().then_some(self.entity_changes),
-            pools_epoch: self.pools_epoch,
-            pools,
-        })
-    }
-
     /// Stores a resource (one value per type, not attached to an entity).
     pub fn insert_resource<R: Send + Sync + 'static>(&mut self, resource: R) -> Option<R> {
         self.resources
@@ -486,61 +362,6 @@ impl World {
     /// The entity allocator (for snapshots).
     pub fn allocator(&self) -> &Entities {
         &self.entities
-    }
-
-    /// Type-erased pools, read-locked, in id order: what a snapshot saves. Fails if a pool
-    /// is mutably borrowed (a query is running).
-    pub fn read_pools(&self) -> Result<Vec<MappedRwLockReadGuard<'_, dyn ErasedPool>>, EcsError> {
-        let mut ids: Vec<ComponentId> = self.pools.keys().copied().collect();
-        ids.sort_unstable();
-        ids.into_iter()
-            .map(|id| {
-                self.erased_pool(id).ok_or(EcsError::BorrowConflict {
-                    name: "a snapshot's component",
-                    held: Held::Mutably,
-                })
-            })
-            .collect()
-    }
-
-    /// The pools `filter` names, read-locked for a run: `Ok(None)` if a `with` type was never
-    /// registered (nothing can match); a `without` type never registered is left out;
-    /// [`EcsError::BorrowConflict`] if a named pool is mutably borrowed. The typed and the
-    /// by-id queries both filter through this.
-    #[inline]
-    pub fn lock_filter(&self, filter: &QueryFilter) -> Result<Option<FilterPools<'_>>, EcsError> {
-        // Most typed queries have no filter; this keeps their per-run cost at nothing.
-        if filter.is_empty() {
-            return Ok(Some(FilterPools::default()));
-        }
-        let lock = |id: &ComponentId| {
-            self.pools.get(id).map(|cell| {
-                cell.try_read()
-                    .map(|guard| RwLockReadGuard::map(guard, |pool| &**pool))
-                    .ok_or(EcsError::BorrowConflict {
-                        name: "filter component",
-                        held: Held::Mutably,
-                    })
-            })
-        };
-        let mut with = Vec::with_capacity(filter.with.len());
-        for id in &filter.with {
-            match lock(id) {
-                Some(pool) => with.push(pool?),
-                None => return Ok(None),
-            }
-        }
-        let without = filter
-            .without
-            .iter()
-            .filter_map(lock)
-            .collect::<Result<_, _>>()?;
-        Ok(Some(FilterPools { with, without }))
-    }
-
-    /// The type-erased pool of component `id`, mutably (restore fills pools through it).
-    pub fn erased_pool_mut(&mut self, id: ComponentId) -> Option<&mut (dyn ErasedPool + 'static)> {
-        Some(&mut **self.pools.get_mut(&id)?.get_mut())
     }
 
     /// A world with the same registrations (pool types and codecs) and no entities: the

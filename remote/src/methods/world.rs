@@ -217,7 +217,8 @@ fn pool(
     world
         .erased_pool(info.id)
         .ok_or(RemoteError::Ecs(EcsError::BorrowConflict {
-            name: info.name,
+            id: info.id,
+            name: Some(info.name),
             held: Held::Mutably,
         }))
 }

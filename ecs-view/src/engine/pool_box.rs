@@ -16,8 +16,8 @@
     reason = "an unchecked downcast after a TypeId compare, argued at each block"
 )]
 
-use super::component::Component;
-use super::storage::{ErasedPool, TypedPool};
+use crate::model::Component;
+use crate::model::storage::{ErasedPool, TypedPool};
 use std::any::{Any, TypeId};
 use std::ops::{Deref, DerefMut};
 

@@ -15,16 +15,16 @@
     reason = "iterators hand out `&mut` components of distinct entities through raw pointers; argued at each block"
 )]
 
-use super::component::Component;
-use super::world::{PoolMut, PoolRef, World};
 use crate::error::EcsError;
+use crate::model::{Component, PoolMut, PoolRef, World};
 use playground_kernel::sync::Mutex;
 use playground_kernel::{ComponentId, Entity};
 use playground_pools::ComponentPool;
 use std::marker::PhantomData;
 
-use super::query_filter::{FilterPools, QueryFilter};
+use super::queries::FilterPools;
 use super::query_iter::QueryIter;
+use crate::model::QueryFilter;
 
 /// One query parameter: `&T`, `&mut T` or `Option<&T>`.
 pub trait QueryParam {

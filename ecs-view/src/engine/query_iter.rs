@@ -15,8 +15,8 @@
     reason = "items of distinct entities are handed out through raw pool access; argued at each block"
 )]
 
+use super::queries::FilterPools;
 use super::query::QueryData;
-use super::query_filter::FilterPools;
 use playground_kernel::Entity;
 
 /// The matches of a query, one item per matching entity.

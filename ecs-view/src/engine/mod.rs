@@ -1,0 +1,18 @@
+//! The ECS engine: what runs over the data model. Typed queries and their iterator, the
+//! alignment cache that lets aligned queries run over slices, the by-id queries registered in
+//! a world with their cached answers, the filter locks both run under, and the type-checked
+//! box a pool lives in.
+//!
+//! Nothing here is saved: an engine change keeps saved worlds readable (only `API_VERSION`
+//! covers this folder, since the caches live inside `World`).
+
+pub(crate) mod alignment;
+pub(crate) mod pool_box;
+mod queries;
+pub(crate) mod query;
+mod query_iter;
+mod world_queries;
+
+pub use queries::{CachedAnswer, FilterPools, Queries, QueryKey, RegisteredQuery};
+pub use query::{Query, QueryData, QueryParam, RawMut};
+pub use query_iter::QueryIter;
