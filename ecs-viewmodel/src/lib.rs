@@ -2,8 +2,8 @@
 //!
 //! The ECS system module: implements the `ecs-view` Views on [`EcsViewModel`], and is built
 //! both as an `rlib` (linked directly) and a `cdylib` (loaded and hot-reloaded by the loader).
-//! Its [`ViewModelTrait`] state is a snapshot of the world it hosts, so a reload carries the
-//! world across.
+//! [`module::HostedWorld`] is the loaded module: it owns the world, and its
+//! `ViewModelTrait` state is a snapshot of that world, so a reload carries the world across.
 
 /// The README's example (spawn, query, a system, a snapshot), compiled and run as a doctest of
 /// this crate so it cannot drift from the API.
@@ -18,37 +18,19 @@ pub mod queries;
 pub mod schedule;
 pub mod snapshot;
 
-use playground_ecs_view::fingerprint::API_VERSION;
 use playground_ecs_view::{
-    ComponentInfo, ComponentView, EcsError, EcsView, Entity, EntityView, Event, EventId, EventView,
-    Handler, Phase, QueryFilter, QueryId, QueryView, Schedule, StorageView, SubscriptionId,
-    SystemView, World, WorldStats, WorldView,
+    ComponentInfo, ComponentView, EcsError, Entity, EntityView, Event, EventId, EventView, Handler,
+    Phase, QueryFilter, QueryId, QueryView, Schedule, StorageView, SubscriptionId, SystemView,
+    World, WorldStats, WorldView,
 };
 use playground_kernel::sync::StdArc as Arc;
-use playground_kernel::{ComponentId, StateError, View, ViewId, ViewModelTrait};
+use playground_kernel::{ComponentId, StateError};
 
-/// The ECS implementation, hosting one world for hosts that want the module to own it.
-#[derive(Default)]
-pub struct EcsViewModel {
-    world: World,
-}
-
-impl EcsViewModel {
-    /// A module hosting `world`.
-    pub fn new(world: World) -> Self {
-        Self { world }
-    }
-
-    /// The hosted world.
-    pub fn world(&self) -> &World {
-        &self.world
-    }
-
-    /// The hosted world, mutably.
-    pub fn world_mut(&mut self) -> &mut World {
-        &mut self.world
-    }
-}
+/// The ECS implementation: every View of `ecs-view`, over the world each call is given. It
+/// holds nothing; the world a loaded module owns (and carries across a reload) is
+/// [`module::HostedWorld`]'s.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct EcsViewModel;
 
 impl EntityView for EcsViewModel {
     fn spawn(&self, world: &mut World) -> Entity {
@@ -184,20 +166,5 @@ pub(crate) fn state_error(e: EcsError) -> StateError {
         | EcsError::UnknownSystem { .. }) => {
             unreachable!("snapshot save and restore do not run queries or schedules: {other}")
         }
-    }
-}
-
-impl ViewModelTrait for EcsViewModel {
-    fn view_id(&self) -> ViewId {
-        <dyn EcsView as View>::VIEW_ID
-    }
-    fn api_version(&self) -> u64 {
-        API_VERSION
-    }
-    fn save_state(&self) -> Result<Vec<u8>, StateError> {
-        snapshot::save(&self.world).map_err(state_error)
-    }
-    fn restore_state(&mut self, bytes: &[u8]) -> Result<(), StateError> {
-        snapshot::restore(&mut self.world, bytes).map_err(state_error)
     }
 }

@@ -9,7 +9,8 @@ use playground_ecs_view::{EcsModule, EcsView, MotionView, World};
 use playground_kernel::sync::StdArc;
 use playground_kernel::{StateError, View, ViewId, ViewModelTrait};
 
-/// A loaded ECS module's instance: the world it hosts, its views, its motion system.
+/// A loaded ECS module's instance: the one world it hosts (its state), the stateless View
+/// implementation, its motion system.
 pub struct HostedWorld {
     world: World,
     ecs: StdArc<EcsViewModel>,
@@ -30,7 +31,7 @@ impl HostedWorld {
         motion.register(&mut world);
         Self {
             world,
-            ecs: StdArc::new(EcsViewModel::default()),
+            ecs: StdArc::new(EcsViewModel),
             motion,
         }
     }

@@ -1,8 +1,9 @@
 //! Snapshots: a world survives save + restore exactly; every bad input is refused with a
 //! typed error and the world unchanged.
 
-use playground_ecs_view::{EcsError, StorageView, World, component};
+use playground_ecs_view::{EcsError, EcsModule, StorageView, World, component};
 use playground_ecs_viewmodel::EcsViewModel;
+use playground_ecs_viewmodel::module::HostedWorld;
 use playground_kernel::{Corruption, StateError, ViewModelTrait};
 use serde::{Deserialize, Serialize};
 
@@ -63,9 +64,11 @@ fn save_then_restore_reproduces_the_world() {
 
 #[test]
 fn view_model_state_is_the_hosted_world() {
-    let mut a = EcsViewModel::new(populated());
+    let mut a = HostedWorld::default();
+    *a.world_mut() = populated();
     let state = a.save_state().unwrap();
-    let mut b = EcsViewModel::new(world());
+    let mut b = HostedWorld::default();
+    *b.world_mut() = world();
     b.restore_state(&state).unwrap();
     assert_eq!(contents(b.world_mut()), contents(a.world_mut()));
 }
