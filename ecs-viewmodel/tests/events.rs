@@ -34,7 +34,7 @@ fn listen(
 proptest! {
     #[test]
     fn delivery_is_by_priority_then_publication_order(priorities in prop::collection::vec(-3i32..3, 0..40)) {
-        let vm = EcsViewModel::default();
+        let vm = EcsViewModel;
         let mut world = World::new();
         let log: Log = Arc::default();
         listen(&vm, &mut world, "hit", Phase::Post, &log);
@@ -54,7 +54,7 @@ proptest! {
 
 #[test]
 fn unsubscribed_handlers_hear_nothing_and_other_events_are_not_heard() {
-    let vm = EcsViewModel::default();
+    let vm = EcsViewModel;
     let mut world = World::new();
     let log: Log = Arc::default();
     let sub = listen(&vm, &mut world, "hit", Phase::Post, &log);

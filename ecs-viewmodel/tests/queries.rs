@@ -22,7 +22,7 @@ struct Plain;
 component!(A = "q.A", B = "q.B", C = "q.C", Plain = "q.Plain");
 
 fn vm() -> EcsViewModel {
-    EcsViewModel::default()
+    EcsViewModel
 }
 
 fn world() -> World {

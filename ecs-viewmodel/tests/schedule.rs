@@ -101,7 +101,7 @@ fn dependencies_and_conflicts_order_systems_and_disjoint_ones_run_in_parallel() 
         SystemDesc::new("write_a_again").writes::<A>(),
         Checker::body(checker, "write_a_again"),
     );
-    let vm = EcsViewModel::default();
+    let vm = EcsViewModel;
     let stages = vm.stages(&s).unwrap();
     assert_eq!(stages, vec![vec![0, 1], vec![2], vec![3, 4]]);
     vm.run(&s, &World::new()).unwrap();
@@ -133,7 +133,7 @@ fn a_cycle_is_refused_naming_its_path() {
     s.add(SystemDesc::new("b").after("a"), noop);
     s.add(SystemDesc::new("c").after("b"), noop);
     s.add(SystemDesc::new("free"), noop);
-    let err = EcsViewModel::default().stages(&s).unwrap_err();
+    let err = EcsViewModel.stages(&s).unwrap_err();
     assert_eq!(
         err,
         EcsError::Cycle {
@@ -146,7 +146,7 @@ fn a_cycle_is_refused_naming_its_path() {
 fn an_unknown_dependency_is_named() {
     let mut s = Schedule::new();
     s.add(SystemDesc::new("a").after("ghost"), |_| Ok(()));
-    let err = EcsViewModel::default().run(&s, &World::new()).unwrap_err();
+    let err = EcsViewModel.run(&s, &World::new()).unwrap_err();
     assert_eq!(
         err,
         EcsError::UnknownSystem {
@@ -168,7 +168,7 @@ fn systems_mutate_the_world_through_queries() {
     s.add(SystemDesc::new("bump").writes::<A>(), |w: &World| {
         w.query::<(&mut A,)>().for_each(|(a,)| a.0 += 1)
     });
-    EcsViewModel::default().run(&s, &world).unwrap();
+    EcsViewModel.run(&s, &world).unwrap();
     let mut sum = 0;
     world
         .query::<(&A, &B)>()

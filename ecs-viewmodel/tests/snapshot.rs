@@ -51,7 +51,7 @@ fn contents(w: &mut World) -> Vec<(u64, Option<Pos>, Option<Hp>)> {
 
 #[test]
 fn save_then_restore_reproduces_the_world() {
-    let vm = EcsViewModel::default();
+    let vm = EcsViewModel;
     let mut source = populated();
     let bytes = vm.save(&source).unwrap();
     let mut target = world();
@@ -76,7 +76,7 @@ fn view_model_state_is_the_hosted_world() {
 /// Restores `bytes` into a populated world and checks it failed with `check` and changed
 /// nothing.
 fn refused(bytes: &[u8], check: impl Fn(&EcsError) -> bool) {
-    let vm = EcsViewModel::default();
+    let vm = EcsViewModel;
     let mut w = populated();
     let before = contents(&mut w);
     let err = vm.restore(&mut w, bytes).unwrap_err();
@@ -90,7 +90,7 @@ fn refused(bytes: &[u8], check: impl Fn(&EcsError) -> bool) {
 
 #[test]
 fn truncated_snapshots_are_refused() {
-    let bytes = EcsViewModel::default().save(&populated()).unwrap();
+    let bytes = EcsViewModel.save(&populated()).unwrap();
     for cut in [0, 3, 10, 24, bytes.len() / 2, bytes.len() - 1] {
         refused(&bytes[..cut], |e| {
             matches!(e, EcsError::State(StateError::Truncated { .. }))
@@ -100,7 +100,7 @@ fn truncated_snapshots_are_refused() {
 
 #[test]
 fn flipped_bytes_are_refused() {
-    let bytes = EcsViewModel::default().save(&populated()).unwrap();
+    let bytes = EcsViewModel.save(&populated()).unwrap();
     for at in (0..bytes.len()).step_by(7) {
         let mut bad = bytes.clone();
         bad[at] ^= 0x5a;
@@ -110,7 +110,7 @@ fn flipped_bytes_are_refused() {
 
 #[test]
 fn foreign_state_format_is_refused_naming_both_versions() {
-    let mut bytes = EcsViewModel::default().save(&populated()).unwrap();
+    let mut bytes = EcsViewModel.save(&populated()).unwrap();
     bytes[8..16].copy_from_slice(&0xdead_beefu64.to_le_bytes());
     refused(&bytes, |e| {
         matches!(e, EcsError::State(StateError::FormatMismatch { found: 0xdead_beef, expected })
@@ -132,7 +132,7 @@ fn arbitrary_bytes_are_refused() {
     refused(&[], |e| {
         matches!(e, EcsError::State(StateError::Truncated { .. }))
     });
-    let mut trailing = EcsViewModel::default().save(&populated()).unwrap();
+    let mut trailing = EcsViewModel.save(&populated()).unwrap();
     trailing.push(0);
     let end = trailing.len() - 1;
     refused(&trailing, |e| {
@@ -145,8 +145,8 @@ fn arbitrary_bytes_are_refused() {
 
 #[test]
 fn a_component_the_target_does_not_know_is_refused() {
-    let bytes = EcsViewModel::default().save(&populated()).unwrap();
-    let vm = EcsViewModel::default();
+    let bytes = EcsViewModel.save(&populated()).unwrap();
+    let vm = EcsViewModel;
     let mut target = World::new();
     target.register_persistent::<Pos>();
     let e = target.spawn((Pos([1.0; 3]),));
@@ -163,7 +163,7 @@ fn a_world_with_unsaveable_components_says_which() {
     let mut w = populated();
     let e = w.spawn(());
     w.insert(e, Transient).unwrap();
-    let err = EcsViewModel::default().save(&w).unwrap_err();
+    let err = EcsViewModel.save(&w).unwrap_err();
     assert_eq!(
         err,
         EcsError::NotPersistent {

@@ -95,7 +95,7 @@ fn start() -> Running {
     );
     let registry = BindingRegistry::new();
     registry.register_view::<dyn EcsView>().unwrap();
-    let ecs: StdArc<dyn EcsView> = StdArc::new(EcsViewModel::default());
+    let ecs: StdArc<dyn EcsView> = StdArc::new(EcsViewModel);
     registry
         .bind(Implementation::new(
             "test-ecs",
@@ -106,7 +106,7 @@ fn start() -> Running {
     let host = Arc::new(Mutex::new(TestHost {
         world,
         schedule,
-        runner: EcsViewModel::default(),
+        runner: EcsViewModel,
         registry,
     }));
 
@@ -472,7 +472,7 @@ fn another_address_needs_a_token_and_every_request_must_carry_it() {
     let mut host = TestHost {
         world: World::new(),
         schedule: Schedule::new(),
-        runner: EcsViewModel::default(),
+        runner: EcsViewModel,
         registry: BindingRegistry::new(),
     };
     while !asker.is_finished() {

@@ -90,7 +90,7 @@ pub fn bench(c: &mut Criterion) {
     world.spawn_batch((0..N).map(|_| (SA(0.0), SB(1.0), SC(2.0), SD(3.0))));
     world.spawn_batch((0..N).map(|_| (SA(0.0), SB(1.0), SC(2.0), SE(4.0))));
     let schedule = playground_schedule();
-    let vm = playground_ecs_viewmodel::EcsViewModel::default();
+    let vm = playground_ecs_viewmodel::EcsViewModel;
     g.bench_function("playground", |b| {
         b.iter(|| vm.run(&schedule, &world).unwrap())
     });

@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 pub fn bench(c: &mut Criterion) {
     use playground_ecs_view::StorageView;
-    let vm = playground_ecs_viewmodel::EcsViewModel::default();
+    let vm = playground_ecs_viewmodel::EcsViewModel;
     let persistent = || {
         let mut world = World::new();
         world.register_persistent::<Position>();
