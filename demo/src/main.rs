@@ -57,6 +57,16 @@ const FRAME: Duration = Duration::from_micros(16_667);
 const PLUGIN_EDITS: usize = 5;
 /// Edits of the system module `--self-edit` makes after those.
 const SYSTEM_EDITS: usize = 2;
+/// Frames a run without `--watch`, `--self-edit` or a remote lasts (five seconds at 60 fps);
+/// it reloads the system module at half time.
+const DEFAULT_FRAMES: u64 = 300;
+/// Frames per statistics line (one second at 60 fps).
+const REPORT_EVERY: u64 = 60;
+/// Frames `--self-edit` lets run between one edit going live and the next edit.
+const FRAMES_BETWEEN_EDITS: u64 = 60;
+/// How long the watcher waits for more changes after one, so a save of several files is one
+/// rebuild.
+const WATCH_DEBOUNCE: Duration = Duration::from_millis(50);
 
 struct Args {
     watch: bool,
@@ -240,14 +250,9 @@ fn median_ms(samples: &[Duration]) -> Option<f64> {
     ms.get(ms.len() / 2).copied()
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = args();
-    TO_STDERR.store(args.mcp, Ordering::Relaxed);
-    let stop = StdArc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        ctrlc::set_handler(move || stop.store(true, Ordering::Release))?;
-    }
+/// Resolves the app, builds its modules in one cargo run, loads them as a set on the host's
+/// threads and spawns the movers.
+fn start() -> Result<(DemoHost, Entity, String), Box<dyn std::error::Error>> {
     let resolution = playground_loader::check::check_app(Path::new(env!("CARGO_MANIFEST_DIR")))?;
     say!(
         "live: app resolved its modules: load order [{}]",
@@ -261,7 +266,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         libraries.len(),
         started.elapsed().as_secs_f64()
     );
-
     let registry = StdArc::new(BindingRegistry::new());
     let executor = StdArc::new(ThreadPool::new()?);
     let mut set = ModuleSet::load(
@@ -282,186 +286,293 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     let movers = spawn_movers(set.world_mut(), ENTITIES, 42)?;
-    let first = movers[0];
     say!("  spawned {} movers", set.world().len());
     let system = resolution.load_order[0].clone();
-    let mut demo = DemoHost::new(set, build, &libraries);
-    let remote = serve_remote(&args)?;
+    Ok((DemoHost::new(set, build, &libraries), movers[0], system))
+}
 
-    let plugin_source = workspace().join("plugins/motion/src/lib.rs");
-    let system_source = workspace().join("ecs-viewmodel/src/motion.rs");
-    let watcher = if args.watch || args.self_edit {
-        say!(
-            "  watching the modules' sources (edit SPEED_SCALE in {} and save)",
-            plugin_source.display()
-        );
-        Some(SourceWatcher::new(&[
-            workspace().join("ecs-viewmodel/src"),
-            workspace().join("plugins"),
-        ])?)
-    } else {
-        None
-    };
-    let mut restores: Vec<Restore> = Vec::new();
-    let mut edits_done = 0;
-    // (file saved at, whether the edit was the system module's), waiting for a frame.
-    let mut awaiting_frame: Option<(SystemTime, bool)> = None;
-    let (mut plugin_live, mut system_live) = (Vec::new(), Vec::new());
-    let runs_until_stopped = args.watch || args.self_edit || remote.is_some();
-    let frames = args
-        .frames
-        .unwrap_or(if runs_until_stopped { u64::MAX } else { 300 });
+/// Edit-to-live times, per kind of edit.
+#[derive(Default)]
+struct LiveTimes {
+    plugin: Vec<Duration>,
+    system: Vec<Duration>,
+}
 
-    let mut stats = Frames::default();
-    let mut last_report = Instant::now();
-    let mut last_edit_frame = 0;
-    while stats.count < frames && !stop.load(Ordering::Acquire) {
+impl LiveTimes {
+    fn len(&self) -> usize {
+        self.plugin.len() + self.system.len()
+    }
+}
+
+/// A rebuild that went live, waiting for the first frame of the new code.
+struct Pending {
+    saved: SystemTime,
+    system_edit: bool,
+}
+
+/// The running demo: the host, the entity it follows, frame statistics, edits in flight.
+struct Run {
+    demo: DemoHost,
+    first: Entity,
+    stats: Frames,
+    last_report: Instant,
+    pending: Option<Pending>,
+    live: LiveTimes,
+}
+
+impl Run {
+    /// One frame, timed; records edit-to-live if it is the first frame after a reload.
+    fn frame(&mut self) -> Result<(), Box<dyn std::error::Error>> {
         let frame_start = Instant::now();
-        let before = mover(demo.set().world(), first);
-        demo.frame()?;
-        stats
+        let before = mover(self.demo.set().world(), self.first);
+        self.demo.frame()?;
+        self.stats
             .step_us
             .push(frame_start.elapsed().as_secs_f64() * 1e6);
-        stats.count += 1;
-        if let Some((saved, system_edit)) = awaiting_frame.take() {
-            let live = saved.elapsed().unwrap_or_default();
+        self.stats.count += 1;
+        let scale = observed_scale(before, mover(self.demo.set().world(), self.first));
+        if let Some(pending) = self.pending.take() {
+            let live = pending.saved.elapsed().unwrap_or_default();
             say!(
-                "  edit-to-live {:.0} ms (saved -> first frame of the new code); speed scale now {:.2}",
+                "  edit-to-live {:.0} ms (saved -> first frame of the new code); speed scale now {scale:.2}",
                 live.as_secs_f64() * 1e3,
-                observed_scale(before, mover(demo.set().world(), first))
             );
-            if system_edit {
-                system_live.push(live);
+            if pending.system_edit {
+                self.live.system.push(live);
             } else {
-                plugin_live.push(live);
+                self.live.plugin.push(live);
             }
         }
-
-        if stats.count.is_multiple_of(60) {
-            let fps = 60.0 / last_report.elapsed().as_secs_f64();
-            let median = stats.median_us();
-            say!(
-                "frame {:>5}: {} entities, step median {:.0} us, {:.0} fps, speed scale {:.2}, entity 0 at {}",
-                stats.count,
-                demo.set().world().len(),
-                median,
-                fps,
-                observed_scale(before, mover(demo.set().world(), first)),
-                sample(demo.set(), first)
-            );
-            stats.step_us.clear();
-            last_report = Instant::now();
+        if self.stats.count.is_multiple_of(REPORT_EVERY) {
+            self.report(scale);
         }
+        Ok(())
+    }
 
+    fn report(&mut self, scale: f32) {
+        let fps = REPORT_EVERY as f64 / self.last_report.elapsed().as_secs_f64();
+        let median = self.stats.median_us();
+        say!(
+            "frame {:>5}: {} entities, step median {median:.0} us, {fps:.0} fps, speed scale {scale:.2}, entity 0 at {}",
+            self.stats.count,
+            self.demo.set().world().len(),
+            sample(self.demo.set(), self.first)
+        );
+        self.stats.step_us.clear();
+        self.last_report = Instant::now();
+    }
+
+    /// Runs the remote requests queued since the last frame and commits a finished remote
+    /// reload; `false` once the MCP client has gone.
+    fn serve(&mut self, remote: &Remote) -> bool {
+        remote.endpoint.serve(&mut self.demo);
+        // Sampled only while a reload is in flight, for its before -> after line.
+        let before = self
+            .demo
+            .reloading()
+            .then(|| sample(self.demo.set(), self.first));
+        match self.demo.poll_reload() {
+            Some(Ok(report)) => reloaded(
+                self.demo.set(),
+                &report,
+                self.first,
+                &before.unwrap_or_default(),
+            ),
+            Some(Err(e)) => say!("  remote reload refused, keeping every module: {e}"),
+            None => {}
+        }
+        if remote.mcp.as_ref().is_some_and(McpServer::is_finished) {
+            say!("  mcp: the client closed stdin; stopping");
+            return false;
+        }
+        true
+    }
+
+    /// Rebuilds and reloads `module` (with every module after it).
+    fn reload_now(&mut self, module: &str) -> Result<(), Box<dyn std::error::Error>> {
+        let before = sample(self.demo.set(), self.first);
+        let built = self.demo.rebuild()?;
+        if let Some(report) = self.demo.reload_built(&built, Some(module))? {
+            reloaded(self.demo.set(), &report, self.first, &before);
+        }
+        Ok(())
+    }
+
+    /// Rebuilds after `changed` sources and reloads what changed with its dependents; a build
+    /// or reload failure is printed and every module keeps running.
+    fn rebuild_after(&mut self, changed: &[PathBuf]) {
+        let saved = changed
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok()?.modified().ok())
+            .max()
+            .unwrap_or_else(SystemTime::now);
+        let system_edit = changed
+            .iter()
+            .any(|p| p.starts_with(workspace().join("ecs-viewmodel")));
+        say!("  sources changed; rebuilding ...");
+        let before = sample(self.demo.set(), self.first);
+        let build_started = Instant::now();
+        let built = match self.demo.rebuild() {
+            Ok(built) => built,
+            Err(e) => return say!("  build failed, every module keeps running:\n{e}"),
+        };
+        let took = build_started.elapsed().as_secs_f64();
+        match self.demo.reload_built(&built, None) {
+            Ok(Some(report)) => {
+                say!("  built in {took:.2} s");
+                reloaded(self.demo.set(), &report, self.first, &before);
+                self.pending = Some(Pending { saved, system_edit });
+            }
+            Ok(None) => say!("  built in {took:.2} s; no library changed"),
+            Err(e) => say!("  reload refused, every module keeps running: {e}"),
+        }
+    }
+}
+
+/// `--self-edit`: the edits still to make, and the files to put back afterwards.
+struct SelfEdit {
+    plugin_source: PathBuf,
+    system_source: PathBuf,
+    restores: Vec<Restore>,
+    done: usize,
+    last_edit_frame: u64,
+}
+
+impl SelfEdit {
+    const EDITS: usize = PLUGIN_EDITS + SYSTEM_EDITS;
+
+    fn new() -> Self {
+        Self {
+            plugin_source: workspace().join("plugins/motion/src/lib.rs"),
+            system_source: workspace().join("ecs-viewmodel/src/motion.rs"),
+            restores: Vec::new(),
+            done: 0,
+            last_edit_frame: 0,
+        }
+    }
+
+    /// Makes the next edit once the previous one is live and has run for a while.
+    fn step(&mut self, run: &Run) -> std::io::Result<()> {
+        let previous_is_live = run.pending.is_none() && run.live.len() == self.done;
+        if self.done == Self::EDITS
+            || !previous_is_live
+            || run.stats.count < self.last_edit_frame + FRAMES_BETWEEN_EDITS
+        {
+            return Ok(());
+        }
+        let file = if self.done < PLUGIN_EDITS {
+            &self.plugin_source
+        } else {
+            &self.system_source
+        };
+        if !self.restores.iter().any(|r| &r.path == file) {
+            self.restores.push(Restore {
+                path: file.clone(),
+                original: std::fs::read_to_string(file)?,
+            });
+        }
+        let flipped = flip_speed_scale(file)?;
+        say!(
+            "  edited SPEED_SCALE {flipped} in {}",
+            file.strip_prefix(workspace()).unwrap_or(file).display()
+        );
+        self.done += 1;
+        self.last_edit_frame = run.stats.count;
+        Ok(())
+    }
+}
+
+fn watch_sources() -> Result<SourceWatcher, Box<dyn std::error::Error>> {
+    say!(
+        "  watching the modules' sources (edit SPEED_SCALE in {} and save)",
+        workspace().join("plugins/motion/src/lib.rs").display()
+    );
+    Ok(SourceWatcher::new(&[
+        workspace().join("ecs-viewmodel/src"),
+        workspace().join("plugins"),
+    ])?)
+}
+
+fn finish(run: &Run) {
+    if let Some(ms) = median_ms(&run.live.plugin) {
+        say!(
+            "edit-to-live, plugin edit, over {} edits: median {ms:.0} ms (goal <= 1000 ms)",
+            run.live.plugin.len()
+        );
+    }
+    if let Some(ms) = median_ms(&run.live.system) {
+        say!(
+            "edit-to-live, system module edit (reloads every plugin after it), over {} edits: median {ms:.0} ms",
+            run.live.system.len()
+        );
+    }
+    let set = run.demo.set();
+    say!(
+        "done: {} frames, {} entities, {} old libraries kept mapped ({} KiB)",
+        run.stats.count,
+        set.world().len(),
+        set.retained_libraries(),
+        set.retained_bytes() / 1024
+    );
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = args();
+    TO_STDERR.store(args.mcp, Ordering::Relaxed);
+    let stop = StdArc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        ctrlc::set_handler(move || stop.store(true, Ordering::Release))?;
+    }
+    let (demo, first, system) = start()?;
+    let remote = serve_remote(&args)?;
+    let watcher = (args.watch || args.self_edit)
+        .then(watch_sources)
+        .transpose()?;
+    let mut self_edit = args.self_edit.then(SelfEdit::new);
+    let runs_until_stopped = watcher.is_some() || remote.is_some();
+    let frames = args.frames.unwrap_or(if runs_until_stopped {
+        u64::MAX
+    } else {
+        DEFAULT_FRAMES
+    });
+    let mut run = Run {
+        demo,
+        first,
+        stats: Frames::default(),
+        last_report: Instant::now(),
+        pending: None,
+        live: LiveTimes::default(),
+    };
+    while run.stats.count < frames && !stop.load(Ordering::Acquire) {
+        let frame_start = Instant::now();
+        run.frame()?;
         // A quiescent point between frames: the only place requests run and reloads commit.
-        if let Some(remote) = &remote {
-            remote.endpoint.serve(&mut demo);
-            // Sampled only while a reload is in flight, for its before -> after line.
-            let before = demo.reloading().then(|| sample(demo.set(), first));
-            match demo.poll_reload() {
-                Some(Ok(report)) => {
-                    reloaded(demo.set(), &report, first, &before.unwrap_or_default())
-                }
-                Some(Err(e)) => say!("  remote reload refused, keeping every module: {e}"),
-                None => {}
-            }
-            if remote.mcp.as_ref().is_some_and(McpServer::is_finished) {
-                say!("  mcp: the client closed stdin; stopping");
+        if let Some(remote) = &remote
+            && !run.serve(remote)
+        {
+            break;
+        }
+        if !runs_until_stopped && run.stats.count == frames / 2 {
+            run.reload_now(&system)?;
+        }
+        if let Some(edit) = &mut self_edit {
+            edit.step(&run)?;
+            if run.live.len() == SelfEdit::EDITS {
                 break;
             }
         }
-        if watcher.is_none() && !runs_until_stopped && stats.count == frames / 2 {
-            let before = sample(demo.set(), first);
-            let built = demo.rebuild()?;
-            if let Some(report) = demo.reload_built(&built, Some(&system))? {
-                reloaded(demo.set(), &report, first, &before);
-            }
-        }
-        let edits = PLUGIN_EDITS + SYSTEM_EDITS;
-        if args.self_edit
-            && edits_done < edits
-            && awaiting_frame.is_none()
-            && stats.count >= last_edit_frame + 60
-            && plugin_live.len() + system_live.len() == edits_done
-        {
-            let file = if edits_done < PLUGIN_EDITS {
-                &plugin_source
-            } else {
-                &system_source
-            };
-            if !restores.iter().any(|r| &r.path == file) {
-                restores.push(Restore {
-                    path: file.clone(),
-                    original: std::fs::read_to_string(file)?,
-                });
-            }
-            let flipped = flip_speed_scale(file)?;
-            say!(
-                "  edited SPEED_SCALE {flipped} in {}",
-                file.strip_prefix(workspace()).unwrap_or(file).display()
-            );
-            edits_done += 1;
-            last_edit_frame = stats.count;
-        }
         if let Some(w) = &watcher {
-            let changed = w.changed(Duration::from_millis(50));
+            let changed = w.changed(WATCH_DEBOUNCE);
             if !changed.is_empty() {
-                let saved = changed
-                    .iter()
-                    .filter_map(|p| std::fs::metadata(p).ok()?.modified().ok())
-                    .max()
-                    .unwrap_or_else(SystemTime::now);
-                let system_edit = changed
-                    .iter()
-                    .any(|p| p.starts_with(workspace().join("ecs-viewmodel")));
-                say!("  sources changed; rebuilding ...");
-                let before = sample(demo.set(), first);
-                let build_started = Instant::now();
-                match demo.rebuild() {
-                    Err(e) => say!("  build failed, every module keeps running:\n{e}"),
-                    Ok(built) => {
-                        let took = build_started.elapsed();
-                        match demo.reload_built(&built, None) {
-                            Ok(Some(report)) => {
-                                say!("  built in {:.2} s", took.as_secs_f64());
-                                reloaded(demo.set(), &report, first, &before);
-                                awaiting_frame = Some((saved, system_edit));
-                            }
-                            Ok(None) => {
-                                say!("  built in {:.2} s; no library changed", took.as_secs_f64())
-                            }
-                            Err(e) => say!("  reload refused, every module keeps running: {e}"),
-                        }
-                    }
-                }
+                run.rebuild_after(&changed);
             }
-        }
-        if args.self_edit && plugin_live.len() + system_live.len() == edits {
-            break;
         }
         if let Some(rest) = FRAME.checked_sub(frame_start.elapsed()) {
             std::thread::sleep(rest);
         }
     }
-    drop(restores);
-    if let Some(ms) = median_ms(&plugin_live) {
-        say!(
-            "edit-to-live, plugin edit, over {} edits: median {ms:.0} ms (goal <= 1000 ms)",
-            plugin_live.len()
-        );
-    }
-    if let Some(ms) = median_ms(&system_live) {
-        say!(
-            "edit-to-live, system module edit (reloads every plugin after it), over {} edits: median {ms:.0} ms",
-            system_live.len()
-        );
-    }
-    say!(
-        "done: {} frames, {} entities, {} old libraries kept mapped ({} KiB)",
-        stats.count,
-        demo.set().world().len(),
-        demo.set().retained_libraries(),
-        demo.set().retained_bytes() / 1024
-    );
+    drop(self_edit);
+    finish(&run);
     Ok(())
 }
