@@ -1,9 +1,10 @@
 //! `Binding<V>`: a stored handle to whatever implements View `V` now.
 //!
-//! A binding keeps, beside arc-swap's cache of the View's slot, the address of the
-//! implementation it last read out of the cached `Bound<V>`, so while nothing changed a `get`
-//! is the cache's one atomic load and compare, then fields of the binding itself: no load
-//! from the `Bound<V>` allocation.
+//! A binding keeps its own `Arc` of the implementation it last read from the View's slot,
+//! the implementation's address, and the registry's bind version it read them at. While that
+//! version is unchanged a `get` is one atomic load (of a counter every binding shares) and a
+//! compare, then fields of the binding itself: no load from arc-swap or from the
+//! implementation's allocation.
 
 #![allow(
     unsafe_code,
@@ -11,9 +12,11 @@
 )]
 
 use crate::implementation::Implementation;
-use crate::swap::{Cache, Guard};
-use crate::table::{Bound, Slot};
+use crate::slot::Slot;
+use crate::swap::Guard;
+use crate::table::Bound;
 use playground_kernel::sync::StdArc as Arc;
+use playground_kernel::sync::{Ordering, atomic::AtomicU64};
 use std::ptr::NonNull;
 
 /// A consumer's handle on View `V`: made once (`registry.binding::<dyn V>()`), then each
@@ -27,25 +30,31 @@ use std::ptr::NonNull;
 /// own) or use [`load`](Self::load).
 pub struct Binding<V: ?Sized + 'static> {
     slot: Arc<Slot<V>>,
-    cache: Cache<Arc<Slot<V>>, Bound<V>>,
-    /// The `Bound<V>` allocation `view` was read from (null before the first `get`).
-    seen: *const Bound<V>,
-    /// Its implementation's address, `None` if it was unbound.
+    /// The registry's bind version (see `slot.rs`).
+    version: Arc<AtomicU64>,
+    /// The slot's version when `held` was read (`u64::MAX`: never read, a version the slot
+    /// cannot reach).
+    seen: u64,
+    /// The slot's content at version `seen`, kept alive by this binding.
+    held: Arc<Bound<V>>,
+    /// The address of `held`'s implementation, `None` if it was unbound.
     view: Option<NonNull<V>>,
 }
 
-// SAFETY: the raw pointers are a cache of what `cache` holds (an `Arc<Bound<V>>`, itself
-// `Send + Sync` for `V: Send + Sync`); they are only dereferenced through `&mut self` as `&V`.
+// SAFETY: `view` points into `held`, an `Arc<Bound<V>>` (`Send + Sync` for
+// `V: Send + Sync`), and is only dereferenced through `&mut self` as `&V`.
 unsafe impl<V: ?Sized + Send + Sync + 'static> Send for Binding<V> {}
-// SAFETY: through `&Binding` only `load` is reachable, which does not touch the pointers.
+// SAFETY: through `&Binding` only `load` is reachable, which does not touch `view`.
 unsafe impl<V: ?Sized + Send + Sync + 'static> Sync for Binding<V> {}
 
 impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
     pub(crate) fn new(slot: Arc<Slot<V>>) -> Self {
+        let held = slot.load_full();
         Self {
-            cache: Cache::new(slot.clone()),
+            version: slot.version(),
             slot,
-            seen: std::ptr::null(),
+            seen: u64::MAX,
+            held,
             view: None,
         }
     }
@@ -53,29 +62,40 @@ impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
     /// The implementation bound now, or `None` if the View is unbound.
     #[inline(always)]
     pub fn get(&mut self) -> Option<&V> {
-        let current = self.cache.load();
-        let at = Arc::as_ptr(current);
-        if at != self.seen {
-            self.seen = at;
-            self.view = current
-                .as_ref()
-                .as_ref()
-                .map(|imp| NonNull::from(imp.view()));
+        let version = self.version.load(Ordering::Acquire);
+        if version != self.seen {
+            self.refresh(version);
         }
-        // `view` was read from the `Bound<V>` at `seen`, which the cache holds now: the cache
-        // keeps the `Arc` it last returned alive until it replaces it, so a replacement was
-        // allocated while the old one lived and cannot share its address. The cache only
-        // changes through `&mut self`, so the implementation outlives the returned borrow.
         self.view.map(|view| {
-            // SAFETY: as argued above: `view` points at the live implementation of the
-            // `Bound<V>` the cache holds, for at least the borrow of `self`.
+            // `view` was taken from `held`'s implementation, which `held` keeps alive; `held`
+            // only changes in `refresh`, through `&mut self`, so not while the borrow lives.
+            // SAFETY: as argued above: `view` points at a live implementation for at least
+            // the borrow of `self`.
             unsafe { view.as_ref() }
         })
     }
 
+    /// Reads the slot again: its version moved on (or this is the first `get`). The version
+    /// is read first, so what is loaded is at least as new as it.
+    #[cold]
+    #[inline(never)]
+    fn refresh(&mut self, version: u64) {
+        self.held = self.slot.load_full();
+        self.seen = version;
+        self.view = self
+            .held
+            .as_ref()
+            .as_ref()
+            .map(|imp| NonNull::from(imp.view()));
+    }
+
     /// The bound implementation with its name, version and owner.
     pub fn implementation(&mut self) -> Option<&Implementation<V>> {
-        self.cache.load().as_ref().as_ref()
+        let version = self.version.load(Ordering::Acquire);
+        if version != self.seen {
+            self.refresh(version);
+        }
+        self.held.as_ref().as_ref()
     }
 
     /// An owned guard on the implementation bound now, usable through `&self`; it keeps the

@@ -16,6 +16,7 @@ mod error;
 mod implementation;
 mod reader;
 mod registry;
+mod slot;
 pub mod swap;
 mod table;
 mod typed_bound;

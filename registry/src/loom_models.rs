@@ -110,3 +110,28 @@ fn a_guard_keeps_the_old_implementation_alive_across_rebind() {
         );
     });
 }
+
+#[test]
+fn a_binding_follows_the_slot_version_and_lets_the_old_implementation_go() {
+    model(|| {
+        let registry = Arc::new(BindingRegistry::new());
+        registry.register_view::<dyn Value>().unwrap();
+        let (v1, v1_dropped) = tracked(1);
+        registry.bind(v1).unwrap();
+        let mut binding = registry.binding::<dyn Value>().unwrap();
+        assert_eq!(binding.get().map(|v| v.get()), Some(1));
+        let writer = {
+            let registry = registry.clone();
+            thread::spawn(move || registry.rebind(tracked(2).0).unwrap())
+        };
+        // Racing the rebind: the old or the new one, alive either way (`get` asserts it).
+        let seen = binding.get().map(|v| v.get());
+        assert!(seen == Some(1) || seen == Some(2), "{seen:?}");
+        writer.join().unwrap();
+        assert_eq!(binding.get().map(|v| v.get()), Some(2));
+        assert!(
+            v1_dropped.load(Ordering::SeqCst),
+            "once the binding moved on, nothing holds the old implementation"
+        );
+    });
+}

@@ -7,6 +7,7 @@ use crate::reader::RegistryReader;
 use crate::swap::{Guard, SwapCell};
 use crate::table::{Bound, DynModelPool, Slot, Table, ViewEntry, ViewInfo};
 use crate::typed_bound::TypedBound;
+use playground_kernel::sync::atomic::AtomicU64;
 use playground_kernel::sync::{Mutex, StdArc as Arc};
 use playground_kernel::{ModelType, View, ViewId};
 
@@ -37,6 +38,8 @@ use playground_kernel::{ModelType, View, ViewId};
 pub struct BindingRegistry {
     table: SwapCell<Table>,
     writer: Mutex<()>,
+    /// Bumped after every store to any View's slot; shared by every slot and binding.
+    binds: Arc<AtomicU64>,
 }
 
 impl Default for BindingRegistry {
@@ -84,6 +87,7 @@ impl BindingRegistry {
         Self {
             table: SwapCell::from_pointee(Table::default()),
             writer: Mutex::new(()),
+            binds: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -130,7 +134,7 @@ impl BindingRegistry {
                 });
             }
             let empty: Arc<Bound<V>> = Arc::new(None);
-            let slot: Arc<Slot<V>> = Arc::new(SwapCell::new(empty.clone()));
+            let slot: Arc<Slot<V>> = Arc::new(Slot::new(empty.clone(), self.binds.clone()));
             table
                 .bound
                 .insert(info.view_id, TypedBound::new::<V>(empty));

@@ -2,7 +2,6 @@
 
 use crate::error::RegistryError;
 use crate::implementation::Implementation;
-use crate::swap::SwapCell;
 use crate::typed_bound::TypedBound;
 use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::{Handle, IdMap, IdTable, ModelTrait, ModelType, View, ViewId};
@@ -15,7 +14,7 @@ pub type DynModelPool = ModelPool<Handle<dyn ModelTrait>>;
 /// What a View's slot holds: its implementation, or none.
 pub(crate) type Bound<V> = Option<Implementation<V>>;
 /// A View's slot: the cell `Binding`s follow.
-pub(crate) type Slot<V> = SwapCell<Bound<V>>;
+pub(crate) use crate::slot::Slot;
 
 /// Static facts about a registered View.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
