@@ -32,8 +32,7 @@ pub struct Binding<V: ?Sized + 'static> {
     slot: Arc<Slot<V>>,
     /// The registry's bind version (see `slot.rs`).
     version: Arc<AtomicU64>,
-    /// The slot's version when `held` was read (`u64::MAX`: never read, a version the slot
-    /// cannot reach).
+    /// The bind version read just before `held` was.
     seen: u64,
     /// The slot's content at version `seen`, kept alive by this binding.
     held: Arc<Bound<V>>,
@@ -49,14 +48,16 @@ unsafe impl<V: ?Sized + Send + Sync + 'static> Sync for Binding<V> {}
 
 impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
     pub(crate) fn new(slot: Arc<Slot<V>>) -> Self {
-        let held = slot.load_full();
-        Self {
-            version: slot.version(),
+        let version = slot.version();
+        let mut binding = Self {
+            seen: version.load(Ordering::Acquire),
+            held: slot.load_full(),
+            version,
             slot,
-            seen: u64::MAX,
-            held,
             view: None,
-        }
+        };
+        binding.view = binding.implementation_address();
+        binding
     }
 
     /// The implementation bound now, or `None` if the View is unbound.
@@ -75,18 +76,21 @@ impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
         })
     }
 
-    /// Reads the slot again: its version moved on (or this is the first `get`). The version
-    /// is read first, so what is loaded is at least as new as it.
+    /// Reads the slot again: the version moved on. The version is read first, so what is
+    /// loaded is at least as new as it.
     #[cold]
     #[inline(never)]
     fn refresh(&mut self, version: u64) {
         self.held = self.slot.load_full();
         self.seen = version;
-        self.view = self
-            .held
+        self.view = self.implementation_address();
+    }
+
+    fn implementation_address(&self) -> Option<NonNull<V>> {
+        self.held
             .as_ref()
             .as_ref()
-            .map(|imp| NonNull::from(imp.view()));
+            .map(|imp| NonNull::from(imp.view()))
     }
 
     /// The bound implementation with its name, version and owner.
