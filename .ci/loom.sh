@@ -11,3 +11,9 @@ crates=(playground-kernel playground-pools playground-registry)
 for crate in "${crates[@]}"; do
   cargo test -p "$crate" --release --lib
 done
+# The ECS world's concurrent paths (systems through `&World`, the alignment and query caches):
+# only the models, since the crates' other unit tests run outside a loom model. Three
+# preemptions: these models are small enough to afford it.
+for crate in playground-ecs-view playground-ecs-viewmodel; do
+  LOOM_MAX_PREEMPTIONS=3 cargo test -p "$crate" --release --lib loom_models
+done

@@ -18,6 +18,9 @@ pub mod queries;
 pub mod schedule;
 pub mod snapshot;
 
+#[cfg(all(test, loom))]
+mod loom_models;
+
 use playground_ecs_view::{
     ComponentInfo, ComponentView, EcsError, Entity, EntityView, Event, EventId, EventView, Handler,
     Phase, QueryFilter, QueryId, QueryView, Schedule, StorageView, SubscriptionId, SystemView,

@@ -11,6 +11,10 @@
 
 pub use self::imp::*;
 
+#[cfg(loom)]
+#[path = "sync_loom_guards.rs"]
+mod loom_guards;
+
 /// `std::sync::Arc` in every build, for values behind trait objects (`Arc<dyn View>`): loom's
 /// `Arc` has no unsized coercion. Use it only where the `Arc` is a plain owner; synchronisation
 /// must still go through the facade's atomics and locks so loom sees it.
@@ -176,32 +180,9 @@ mod imp {
         loom::thread::yield_now();
     }
 
-    /// Read-write lock with parking_lot's guard-returning API.
-    #[derive(Debug, Default)]
-    pub struct RwLock<T>(loom::sync::RwLock<T>);
-    /// Shared guard of [`RwLock`].
-    pub type RwLockReadGuard<'a, T> = loom::sync::RwLockReadGuard<'a, T>;
-    /// Exclusive guard of [`RwLock`].
-    pub type RwLockWriteGuard<'a, T> = loom::sync::RwLockWriteGuard<'a, T>;
-
-    impl<T> RwLock<T> {
-        /// Creates the lock.
-        pub fn new(value: T) -> Self {
-            Self(loom::sync::RwLock::new(value))
-        }
-        /// Shared access.
-        pub fn read(&self) -> RwLockReadGuard<'_, T> {
-            self.0.read().unwrap_or_else(|p| p.into_inner())
-        }
-        /// Exclusive access.
-        pub fn write(&self) -> RwLockWriteGuard<'_, T> {
-            self.0.write().unwrap_or_else(|p| p.into_inner())
-        }
-        /// Consumes the lock.
-        pub fn into_inner(self) -> T {
-            self.0.into_inner().unwrap_or_else(|p| p.into_inner())
-        }
-    }
+    pub use super::loom_guards::{
+        MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    };
 
     /// Mutex with parking_lot's guard-returning API.
     #[derive(Debug, Default)]
@@ -217,6 +198,10 @@ mod imp {
         /// Exclusive access.
         pub fn lock(&self) -> MutexGuard<'_, T> {
             self.0.lock().unwrap_or_else(|p| p.into_inner())
+        }
+        /// The value, through exclusive access to the mutex itself.
+        pub fn get_mut(&mut self) -> &mut T {
+            self.0.get_mut().unwrap_or_else(|p| p.into_inner())
         }
         /// Consumes the mutex.
         pub fn into_inner(self) -> T {

@@ -49,6 +49,12 @@ impl AlignmentCache {
         known.push((layout, starts));
     }
 
+    /// Number of layouts remembered.
+    #[cfg(all(test, loom))]
+    pub(crate) fn len(&self) -> usize {
+        self.0.lock().len()
+    }
+
     /// Forgets everything (a pool object was replaced).
     pub(crate) fn clear(&mut self) {
         self.0.get_mut().clear();

@@ -7,6 +7,8 @@
 //! covers this folder, since the caches live inside `World`).
 
 pub(crate) mod alignment;
+#[cfg(all(test, loom))]
+mod loom_models;
 pub(crate) mod pool_box;
 mod queries;
 pub(crate) mod query;
