@@ -7,7 +7,7 @@ use playground_ecs_view::{
 };
 use playground_kernel::Executor;
 use playground_kernel::module::Core;
-use playground_kernel::sync::StdArc;
+use playground_kernel::sync::{Mutex, StdArc};
 use playground_loader::resolve::Resolution;
 use playground_loader::{
     BindFn, Binder, HostOptions, LoadError, ModuleLibrary, ReloadError, RetiredLibraries,
@@ -122,7 +122,9 @@ pub struct ModuleSet {
     bind: Box<BindFn<EcsCore>>,
     executor: StdArc<dyn Executor>,
     options: HostOptions,
-    retired: RetiredLibraries,
+    /// Behind a lock so `stage` (through `&self`, off the frame) can record what it opened
+    /// before a failure.
+    retired: Mutex<RetiredLibraries>,
 }
 
 fn library_of<'a>(
@@ -212,7 +214,7 @@ impl ModuleSet {
             registry,
             bind,
             executor,
-            retired: RetiredLibraries::new(options.unload),
+            retired: Mutex::new(RetiredLibraries::new(options.unload)),
             options,
         })
     }
@@ -285,12 +287,12 @@ impl ModuleSet {
 
     /// Libraries replaced or refused that are still mapped.
     pub fn retained_libraries(&self) -> usize {
-        self.retired.count()
+        self.retired.lock().count()
     }
 
     /// What keeping them mapped costs, in bytes on disk.
     pub fn retained_bytes(&self) -> u64 {
-        self.retired.bytes()
+        self.retired.lock().bytes()
     }
 
     /// Reloads the modules `changed` names (each with its new library) and their
@@ -308,19 +310,36 @@ impl ModuleSet {
             plugins: BTreeMap::new(),
         };
         for (name, path) in changed {
-            if *name == self.system_name {
-                let library = ModuleLibrary::<EcsCore>::open(path, &self.options)
-                    .map_err(|e| SetError::at(name, e))?;
-                staged.system = Some(library);
+            let opened = if *name == self.system_name {
+                ModuleLibrary::<EcsCore>::open(path, &self.options)
+                    .map(|library| staged.system = Some(library))
             } else if self.plugin_names.contains(name) {
-                let library = ModuleLibrary::<PluginCore>::open(path, &self.options)
-                    .map_err(|e| SetError::at(name, e))?;
-                staged.plugins.insert(name.clone(), library);
+                ModuleLibrary::<PluginCore>::open(path, &self.options)
+                    .map(|library| drop(staged.plugins.insert(name.clone(), library)))
             } else {
+                self.retire_staged(staged);
                 return Err(SetError::UnknownModule(name.clone()));
+            };
+            if let Err(e) = opened {
+                // The libraries opened before this one are dropped unused: counted as
+                // retained, since under `UnloadPolicy::Never` they stay mapped.
+                self.retire_staged(staged);
+                return Err(SetError::at(name, e));
             }
         }
         Ok(staged)
+    }
+
+    /// Counts the libraries of a stage that will not be committed as retained, then drops
+    /// them.
+    fn retire_staged(&self, staged: StagedSet) {
+        let mut retired = self.retired.lock();
+        for owner in staged.system.iter().map(|l| l.owner()) {
+            retired.retire(owner);
+        }
+        for owner in staged.plugins.values().map(|l| l.owner()) {
+            retired.retire(owner);
+        }
     }
 
     /// The second half, at a quiescent point: saves the world and the state of every module
@@ -340,7 +359,7 @@ impl ModuleSet {
             Ok(next) => next,
             Err(e) => {
                 for owner in refused {
-                    self.retired.retire(&owner);
+                    self.retired.get_mut().retire(&owner);
                 }
                 return Err(e);
             }
@@ -360,7 +379,7 @@ impl ModuleSet {
         self.ecs = ecs;
         let old_system = std::mem::replace(&mut self.system, system);
         if !StdArc::ptr_eq(old_system.library.owner(), self.system.library.owner()) {
-            self.retired.retire(old_system.library.owner());
+            self.retired.get_mut().retire(old_system.library.owner());
         }
         drop(old_system);
         let mut old_plugins = Vec::new();
@@ -375,7 +394,7 @@ impl ModuleSet {
                 .iter()
                 .all(|p| !StdArc::ptr_eq(p.library.owner(), old.library.owner()));
             if replaced {
-                self.retired.retire(old.library.owner());
+                self.retired.get_mut().retire(old.library.owner());
             }
             drop(old);
         }
