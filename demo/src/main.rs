@@ -317,6 +317,10 @@ struct Run {
     stats: Frames,
     last_report: Instant,
     pending: Option<Pending>,
+    /// The edit whose rebuild is running, and when it started.
+    building: Option<(Pending, Instant)>,
+    /// An edit saved while a rebuild was already running.
+    again: Option<Pending>,
     live: LiveTimes,
 }
 
@@ -398,9 +402,9 @@ impl Run {
         Ok(())
     }
 
-    /// Rebuilds after `changed` sources and reloads what changed with its dependents; a build
-    /// or reload failure is printed and every module keeps running.
-    fn rebuild_after(&mut self, changed: &[PathBuf]) {
+    /// After `changed` sources were saved: starts a rebuild on its own thread (frames go on
+    /// meanwhile), or, if one is running, notes that another is needed once it finishes.
+    fn sources_changed(&mut self, changed: &[PathBuf]) {
         let saved = changed
             .iter()
             .filter_map(|p| std::fs::metadata(p).ok()?.modified().ok())
@@ -409,22 +413,41 @@ impl Run {
         let system_edit = changed
             .iter()
             .any(|p| p.starts_with(workspace().join("ecs-viewmodel")));
-        say!("  sources changed; rebuilding ...");
-        let before = sample(self.demo.set(), self.first);
-        let build_started = Instant::now();
-        let built = match self.demo.rebuild() {
-            Ok(built) => built,
-            Err(e) => return say!("  build failed, every module keeps running:\n{e}"),
+        let edit = Pending { saved, system_edit };
+        if self.demo.start_watched_build() {
+            say!("  sources changed; rebuilding while frames go on ...");
+            self.building = Some((edit, Instant::now()));
+        } else {
+            // The running build may predate this save: build again when it finishes.
+            self.again = Some(edit);
+        }
+    }
+
+    /// At the quiescent point: once the watcher's rebuild has finished, reloads what changed
+    /// with its dependents. A build or reload failure is printed and every module keeps
+    /// running.
+    fn finish_watched_build(&mut self) {
+        let Some(built) = self.demo.poll_watched_build() else {
+            return;
         };
-        let took = build_started.elapsed().as_secs_f64();
-        match self.demo.reload_built(&built, None) {
-            Ok(Some(report)) => {
+        let (edit, started) = self.building.take().expect("a build was started");
+        let took = started.elapsed().as_secs_f64();
+        let before = sample(self.demo.set(), self.first);
+        match built.map(|built| self.demo.reload_built(&built, None)) {
+            Err(e) => say!("  build failed, every module keeps running:\n{e}"),
+            Ok(Ok(Some(report))) => {
                 say!("  built in {took:.2} s");
                 reloaded(self.demo.set(), &report, self.first, &before);
-                self.pending = Some(Pending { saved, system_edit });
+                self.pending = Some(edit);
             }
-            Ok(None) => say!("  built in {took:.2} s; no library changed"),
-            Err(e) => say!("  reload refused, every module keeps running: {e}"),
+            Ok(Ok(None)) => say!("  built in {took:.2} s; no library changed"),
+            Ok(Err(e)) => say!("  reload refused, every module keeps running: {e}"),
+        }
+        if let Some(edit) = self.again.take()
+            && self.demo.start_watched_build()
+        {
+            say!("  sources changed during the build; rebuilding ...");
+            self.building = Some((edit, Instant::now()));
         }
     }
 }
@@ -542,6 +565,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         stats: Frames::default(),
         last_report: Instant::now(),
         pending: None,
+        building: None,
+        again: None,
         live: LiveTimes::default(),
     };
     while run.stats.count < frames && !stop.load(Ordering::Acquire) {
@@ -565,8 +590,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if let Some(w) = &watcher {
             let changed = w.changed(WATCH_DEBOUNCE);
             if !changed.is_empty() {
-                run.rebuild_after(&changed);
+                run.sources_changed(&changed);
             }
+            run.finish_watched_build();
         }
         if let Some(rest) = FRAME.checked_sub(frame_start.elapsed()) {
             std::thread::sleep(rest);

@@ -53,9 +53,12 @@ struct Counts {
 /// A remote `module.reload` whose build runs on its own thread while frames go on.
 struct PendingReload {
     module: String,
-    built: mpsc::Receiver<Result<BTreeMap<String, PathBuf>, BuildError>>,
+    built: mpsc::Receiver<Built>,
     done: ReloadReply,
 }
+
+/// What a build on its own thread answers.
+type Built = Result<BTreeMap<String, PathBuf>, BuildError>;
 
 /// The running module set and what has happened to it.
 pub struct DemoHost {
@@ -64,6 +67,8 @@ pub struct DemoHost {
     /// The build stamp of each module's running library.
     stamps: BTreeMap<String, Option<(SystemTime, u64)>>,
     pending: Option<PendingReload>,
+    /// A rebuild started by the source watcher, running while frames go on.
+    watched: Option<mpsc::Receiver<Built>>,
     counts: BTreeMap<String, Counts>,
 }
 
@@ -78,8 +83,42 @@ impl DemoHost {
                 .map(|(n, p)| (n.clone(), stamp(p)))
                 .collect(),
             pending: None,
+            watched: None,
             counts: BTreeMap::new(),
         }
+    }
+
+    /// Builds every module on a thread of its own, so frames go on during the build.
+    fn build_in_background(&self) -> mpsc::Receiver<Built> {
+        let (tx, rx) = mpsc::channel();
+        let build = self.build.clone();
+        thread::spawn(move || {
+            // The receiver may be gone (the demo stopped): nothing to tell then.
+            let _ = tx.send(build.run());
+        });
+        rx
+    }
+
+    /// Starts a rebuild for the source watcher unless one is running; `false` if one is.
+    pub fn start_watched_build(&mut self) -> bool {
+        if self.watched.is_some() {
+            return false;
+        }
+        self.watched = Some(self.build_in_background());
+        true
+    }
+
+    /// The watcher's rebuild, once it has finished.
+    pub fn poll_watched_build(&mut self) -> Option<Built> {
+        let built = match self.watched.as_ref()?.try_recv() {
+            Ok(built) => built,
+            Err(mpsc::TryRecvError::Empty) => return None,
+            Err(mpsc::TryRecvError::Disconnected) => Err(BuildError::Spawn(std::io::Error::other(
+                "the build thread ended without an answer",
+            ))),
+        };
+        self.watched = None;
+        Some(built)
     }
 
     /// The module set.
@@ -260,11 +299,7 @@ impl RemoteHost for DemoHost {
                 module: pending.module.clone(),
             });
         }
-        let (tx, built) = mpsc::channel();
-        let build = self.build.clone();
-        thread::spawn(move || {
-            let _ = tx.send(build.run());
-        });
+        let built = self.build_in_background();
         self.pending = Some(PendingReload {
             module: module.to_owned(),
             built,
