@@ -10,8 +10,10 @@
 //!   `plugins/motion/src/lib.rs` and save) and reloads what changed with its dependents,
 //!   printing that every entity survived, the new speed, and the edit-to-live time (file
 //!   saved -> first frame of the new code).
-//! - `--self-edit`: does such edits itself (five of the motion plugin, then two of the
-//!   system module, putting each file back), and prints the median edit-to-live of each.
+//! - `--self-edit`: does such edits itself (five of the motion plugin's `SPEED_SCALE`, then
+//!   two of the system module, which holds no gameplay: a marker line added to and taken out
+//!   of its `lib.rs`, enough for cargo to rebuild it and the set to reload it with every
+//!   plugin after it), putting each file back, and prints the median edit-to-live of each.
 //! - `--remote ADDR`: serves JSON-RPC over HTTP on `ADDR` (loopback, e.g. `127.0.0.1:15702`;
 //!   another address needs `--token T`), and runs frames until Ctrl-C or SIGTERM.
 //! - `--mcp`: serves the same operations as MCP tools on stdin/stdout (the demo's own output
@@ -183,7 +185,25 @@ impl Drop for Restore {
     }
 }
 
-/// One edit `--self-edit` makes: flips `SPEED_SCALE` in `file` between 1.0 and 2.0.
+/// The line `--self-edit` adds to and takes out of the system module.
+const SYSTEM_MARKER: &str = "// edited by `live --self-edit`";
+
+/// A system-module edit of `--self-edit`: adds [`SYSTEM_MARKER`] to `file`, or takes it out.
+fn toggle_marker(file: &Path) -> std::io::Result<&'static str> {
+    let text = std::fs::read_to_string(file)?;
+    let marked = format!("\n{SYSTEM_MARKER}\n");
+    let (edited, what) = match text.strip_suffix(&marked) {
+        Some(original) => (format!("{original}\n"), "took out a marker line"),
+        None => (
+            format!("{}{marked}", text.trim_end_matches('\n')),
+            "added a marker line",
+        ),
+    };
+    std::fs::write(file, edited)?;
+    Ok(what)
+}
+
+/// A plugin edit of `--self-edit`: flips `SPEED_SCALE` in `file` between 1.0 and 2.0.
 fn flip_speed_scale(file: &Path) -> std::io::Result<&'static str> {
     let text = std::fs::read_to_string(file)?;
     let (from, to) = if text.contains("pub const SPEED_SCALE: f32 = 1.0;") {
@@ -467,7 +487,7 @@ impl SelfEdit {
     fn new() -> Self {
         Self {
             plugin_source: workspace().join("plugins/motion/src/lib.rs"),
-            system_source: workspace().join("ecs-viewmodel/src/motion.rs"),
+            system_source: workspace().join("ecs-viewmodel/src/lib.rs"),
             restores: Vec::new(),
             done: 0,
             last_edit_frame: 0,
@@ -494,9 +514,13 @@ impl SelfEdit {
                 original: std::fs::read_to_string(file)?,
             });
         }
-        let flipped = flip_speed_scale(file)?;
+        let edit = if self.done < PLUGIN_EDITS {
+            format!("SPEED_SCALE {}", flip_speed_scale(file)?)
+        } else {
+            toggle_marker(file)?.to_owned()
+        };
         say!(
-            "  edited SPEED_SCALE {flipped} in {}",
+            "  edited {edit} in {}",
             file.strip_prefix(workspace()).unwrap_or(file).display()
         );
         self.done += 1;

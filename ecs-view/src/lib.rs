@@ -31,12 +31,11 @@ pub mod fingerprint {
 
 pub use error::{EcsError, Held};
 pub use model::{
-    Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Position, Query, QueryData,
-    QueryFilter, QueryId, QueryIter, QueryParam, RawMut, SystemDesc, Velocity, World, WorldStats,
-    Writer,
+    Bundle, Component, ComponentInfo, Entities, Entity, ErasedPool, Query, QueryData, QueryFilter,
+    QueryId, QueryIter, QueryParam, RawMut, SystemDesc, World, WorldStats, Writer,
 };
 pub use model::{Event, EventId, EventQueue, Handler, Phase, Priority, Schedule, SubscriptionId};
 pub use view::{
-    ComponentView, EcsCore, EcsModule, EcsPlugin, EcsView, EntityView, EventView, MotionView,
-    PluginCore, QueryView, StorageView, SystemView, WorldView,
+    ComponentView, EcsCore, EcsModule, EcsPlugin, EcsView, EntityView, EventView, PluginCore,
+    QueryView, StorageView, SystemView, WorldView,
 };

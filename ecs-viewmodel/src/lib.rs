@@ -13,7 +13,6 @@ pub struct ReadmeExample;
 
 pub mod events;
 pub mod module;
-pub mod motion;
 pub mod queries;
 pub mod schedule;
 pub mod snapshot;

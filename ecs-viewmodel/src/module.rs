@@ -3,36 +3,24 @@
 //! `embedded` feature is on, for crates that wrap this module in an export of their own).
 
 use crate::EcsViewModel;
-use crate::motion::Motion;
 use playground_ecs_view::fingerprint::API_VERSION;
-use playground_ecs_view::{EcsModule, EcsView, MotionView, World};
+use playground_ecs_view::{EcsModule, EcsView, World};
 use playground_kernel::sync::StdArc;
 use playground_kernel::{StateError, View, ViewId, ViewModelTrait};
 
-/// A loaded ECS module's instance: the one world it hosts (its state), the stateless View
-/// implementation, its motion system.
+/// A loaded ECS module's instance: the one world it hosts (its state) and the stateless View
+/// implementation. The world starts with no component types: plugins register theirs
+/// (`EcsPlugin::attach`), and a module wrapping this one may register its own.
 pub struct HostedWorld {
     world: World,
     ecs: StdArc<EcsViewModel>,
-    motion: StdArc<dyn MotionView>,
 }
 
 impl Default for HostedWorld {
     fn default() -> Self {
-        Self::with_motion(StdArc::new(Motion::default()))
-    }
-}
-
-impl HostedWorld {
-    /// A module whose motion system is `motion`; its world has the motion components
-    /// registered, so a snapshot that carries them can be restored into it.
-    pub fn with_motion(motion: StdArc<dyn MotionView>) -> Self {
-        let mut world = World::new();
-        motion.register(&mut world);
         Self {
-            world,
+            world: World::new(),
             ecs: StdArc::new(EcsViewModel),
-            motion,
         }
     }
 }
@@ -61,9 +49,6 @@ impl EcsModule for HostedWorld {
     }
     fn ecs(&self) -> StdArc<dyn EcsView> {
         self.ecs.clone()
-    }
-    fn motion(&self) -> StdArc<dyn MotionView> {
-        self.motion.clone()
     }
 }
 

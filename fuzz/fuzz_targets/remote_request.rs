@@ -4,9 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use playground_ecs_view::{MotionView, Position, Velocity, World};
-use playground_ecs_viewmodel::motion::Motion;
+use playground_ecs_view::World;
 use playground_ecs_viewmodel::snapshot;
+use playground_kinematics::{Position, Velocity};
 use playground_remote::{Endpoint, JsonCodecs, RemoteHost};
 
 struct Host(World);
@@ -22,7 +22,8 @@ impl RemoteHost for Host {
 
 fuzz_target!(|bytes: &[u8]| {
     let mut world = World::new();
-    Motion::default().spawn_movers(&mut world, 3, 1);
+    playground_kinematics::register(&mut world);
+    world.spawn_batch(playground_kinematics::movers(3, 1));
     let before = snapshot::save(&world).expect("saving a valid world");
     let mut codecs = JsonCodecs::new();
     codecs.register::<Position>().register::<Velocity>();

@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use playground_ecs_view::{Entity, Position, Velocity, World};
+use playground_ecs_view::{Entity, World};
+use playground_kinematics::{Position, Velocity};
 use std::collections::HashMap;
 
 #[derive(Default, Clone, PartialEq, Debug)]

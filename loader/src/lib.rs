@@ -17,7 +17,7 @@
 //!   module's sources, run `cargo build -p <module> --message-format=json`, find the artifact.
 //!
 //! ```no_run
-//! use playground_ecs_view::{EcsCore, EcsModule, EcsView, MotionView};
+//! use playground_ecs_view::{EcsCore, EcsModule, EcsView};
 //! use playground_kernel::sync::StdArc;
 //! use playground_loader::{HostOptions, ModuleBuild, ModuleHost};
 //! use playground_registry::BindingRegistry;
@@ -28,14 +28,11 @@
 //!     &library,
 //!     registry.clone(),
 //!     HostOptions::default(),
-//!     |module, binder| {
-//!         binder.publish::<dyn EcsView>(module.ecs())?;
-//!         binder.publish::<dyn MotionView>(module.motion())
-//!     },
+//!     |module, binder| binder.publish::<dyn EcsView>(module.ecs()),
 //! )?;
-//! let mut motion = registry.binding::<dyn MotionView>()?;
-//! let view = motion.get().expect("bound");
-//! view.spawn_movers(host.instance_mut().world_mut(), 10_000, 1);
+//! let mut ecs = registry.binding::<dyn EcsView>()?;
+//! let view = ecs.get().expect("bound");
+//! view.spawn_batch(host.instance_mut().world_mut(), 10_000);
 //! // ... later, between frames, after a rebuild:
 //! let report = host.reload(&library)?;
 //! println!("reloaded {} carrying {} bytes", report.name, report.state_bytes);

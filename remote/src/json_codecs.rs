@@ -96,7 +96,8 @@ impl JsonCodecs {
 mod tests {
     use super::JsonCodecs;
     use crate::error::RemoteError;
-    use playground_ecs_view::{Component, ComponentInfo, Position};
+    use playground_ecs_view::{Component, ComponentInfo};
+    use playground_kinematics::Position;
     use serde_json::json;
 
     #[test]

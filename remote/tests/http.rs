@@ -2,12 +2,11 @@
 //! its frames: changes land in the world, and every bad request is refused by code with the
 //! world byte-identical.
 
-use playground_ecs_view::{
-    Component, EcsView, Entity, Position, Schedule, SystemDesc, Velocity, World,
-};
+use playground_ecs_view::{Component, EcsView, Entity, Schedule, SystemDesc, World};
 use playground_ecs_viewmodel::{EcsViewModel, snapshot};
 use playground_kernel::View;
 use playground_kernel::sync::StdArc;
+use playground_kinematics::{Position, Velocity};
 use playground_registry::{BindingRegistry, Implementation};
 use playground_remote::{
     Endpoint, HttpOptions, HttpServer, JsonCodecs, RemoteError, RemoteHost, ScheduleRef,

@@ -4,8 +4,10 @@
 pub mod http_client;
 pub mod plugin_set;
 
-use playground_ecs_view::{EcsCore, EcsView, Entity, MotionView, Position};
+use playground_ecs_view::{EcsCore, EcsView, Entity};
+use playground_fixture_probe::{ProbeCore, ProbeView};
 use playground_kernel::sync::StdArc;
+use playground_kinematics::{Position, mover};
 use playground_loader::{HostOptions, LoadError, ModuleBuild, ModuleHost};
 use playground_registry::BindingRegistry;
 use std::collections::HashMap;
@@ -92,21 +94,29 @@ pub fn library(variant: Variant) -> PathBuf {
     stable
 }
 
-/// Loads `path` as an ECS module and binds its `EcsView` and `MotionView`.
-pub fn host(path: &Path) -> Result<ModuleHost<EcsCore>, LoadError> {
+/// Loads `path` (the fixture module: the probe core) and binds its `EcsView` and
+/// `ProbeView`.
+pub fn host(path: &Path) -> Result<ModuleHost<ProbeCore>, LoadError> {
     let registry = StdArc::new(BindingRegistry::new());
-    ModuleHost::<EcsCore>::load(path, registry, HostOptions::default(), |module, binder| {
+    ModuleHost::<ProbeCore>::load(path, registry, HostOptions::default(), |module, binder| {
         binder.publish::<dyn EcsView>(module.ecs())?;
-        binder.publish::<dyn MotionView>(module.motion())
+        binder.publish::<dyn ProbeView>(module.probe())
     })
 }
 
-/// Every entity's position, through the module's motion view.
-pub fn positions(host: &ModuleHost<EcsCore>, entities: &[Entity]) -> Vec<Option<Position>> {
-    let motion = host.instance().motion();
+/// Loads `path` (the ECS module as shipped) and binds its `EcsView`.
+pub fn ecs_host(path: &Path) -> Result<ModuleHost<EcsCore>, LoadError> {
+    let registry = StdArc::new(BindingRegistry::new());
+    ModuleHost::<EcsCore>::load(path, registry, HostOptions::default(), |module, binder| {
+        binder.publish::<dyn EcsView>(module.ecs())
+    })
+}
+
+/// Every entity's position, read by component id (as any host reads a module's world).
+pub fn positions(host: &ModuleHost<ProbeCore>, entities: &[Entity]) -> Vec<Option<Position>> {
     let world = host.instance().world();
     entities
         .iter()
-        .map(|&e| motion.position(world, e))
+        .map(|&e| mover(world, e).map(|(p, _)| p))
         .collect()
 }

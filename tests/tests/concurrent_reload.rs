@@ -1,9 +1,9 @@
 //! Reloads while other threads call through `Binding`s, and many reloads in a row.
 
-use playground_ecs_view::MotionView;
-use playground_kernel::sync::StdArc;
+use playground_fixture_probe::ProbeView;
+use playground_kernel::sync::atomic::AtomicBool;
+use playground_kernel::sync::{Ordering, StdArc};
 use playground_tests::{Variant, host, library, positions};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 #[test]
 fn callers_on_other_threads_see_the_old_or_the_new_module_never_neither() {
@@ -16,13 +16,13 @@ fn callers_on_other_threads_see_the_old_or_the_new_module_never_neither() {
     let reloaded = StdArc::new(AtomicBool::new(false));
     let callers = (0..2)
         .map(|_| {
-            let mut binding = host.registry().binding::<dyn MotionView>().unwrap();
+            let mut binding = host.registry().binding::<dyn ProbeView>().unwrap();
             let reloaded = reloaded.clone();
             std::thread::spawn(move || {
                 let mut calls = 0u64;
                 loop {
                     let last_done = reloaded.load(Ordering::Acquire);
-                    let scale = binding.get().expect("always bound").speed_scale();
+                    let scale = binding.get().expect("always bound").scale();
                     assert!(scale == 1.0 || scale == 2.0, "saw {scale}");
                     calls += 1;
                     if last_done {
@@ -51,12 +51,15 @@ fn callers_on_other_threads_see_the_old_or_the_new_module_never_neither() {
 
 #[test]
 fn a_hundred_reloads_lose_no_entity_and_report_their_memory() {
-    let lib = library(Variant::Ecs);
+    // The fixture: the ECS module as shipped, plus the kinematics components it registers.
+    let lib = library(Variant::Fixture(""));
     let mut host = host(&lib).unwrap();
-    let motion = host.instance().motion();
-    let entities = motion.spawn_movers(host.instance_mut().world_mut(), 2_000, 3);
-    motion.step(host.instance().world(), 1.0).unwrap();
-    drop(motion);
+    let entities =
+        playground_kinematics::spawn_movers(host.instance_mut().world_mut(), 2_000, 3).unwrap();
+    host.instance()
+        .probe()
+        .step(host.instance().world(), 1.0)
+        .unwrap();
     let before = positions(&host, &entities);
     let rss_before = resident_bytes();
     for _ in 0..100 {

@@ -1,46 +1,68 @@
 //! Loading real module libraries and reloading them while state and callers are live.
 
-use playground_ecs_view::{EcsCore, MotionView};
+use playground_ecs_view::Entity;
+use playground_fixture_probe::{ProbeCore, ProbeView};
 use playground_kernel::module::ModuleFault;
 use playground_kernel::{Corruption, StateError};
 use playground_loader::{LoadError, ModuleHost, ReloadError, StatePolicy};
-use playground_tests::{Variant, host, library, positions};
+use playground_tests::{Variant, ecs_host, host, library, positions};
 
 const MOVERS: usize = 1_000;
 
-fn spawn(host: &mut ModuleHost<EcsCore>) -> Vec<playground_ecs_view::Entity> {
-    let motion = host.instance().motion();
-    motion.spawn_movers(host.instance_mut().world_mut(), MOVERS, 7)
+fn spawn(host: &mut ModuleHost<ProbeCore>) -> Vec<Entity> {
+    playground_kinematics::spawn_movers(host.instance_mut().world_mut(), MOVERS, 7)
+        .expect("the fixture registers the kinematics components")
 }
 
-fn step(host: &ModuleHost<EcsCore>, dt: f32) -> usize {
-    let mut binding = host.registry().binding::<dyn MotionView>().unwrap();
-    let motion = binding.get().expect("MotionView is bound");
-    motion.step(host.instance().world(), dt).unwrap()
+fn step(host: &ModuleHost<ProbeCore>, dt: f32) -> usize {
+    let mut binding = host.registry().binding::<dyn ProbeView>().unwrap();
+    let probe = binding.get().expect("ProbeView is bound");
+    probe.step(host.instance().world(), dt).unwrap()
 }
 
-fn bound_scale(host: &ModuleHost<EcsCore>) -> f32 {
-    let mut binding = host.registry().binding::<dyn MotionView>().unwrap();
-    binding.get().expect("MotionView is bound").speed_scale()
+fn bound_scale(host: &ModuleHost<ProbeCore>) -> f32 {
+    let mut binding = host.registry().binding::<dyn ProbeView>().unwrap();
+    binding.get().expect("ProbeView is bound").scale()
 }
 
 #[test]
-fn reloading_the_ecs_module_keeps_every_entity_where_it_was() {
+fn reloading_the_ecs_module_keeps_every_entity_and_the_allocator() {
     let lib = library(Variant::Ecs);
-    let mut host = host(&lib).unwrap();
-    let entities = spawn(&mut host);
-    assert_eq!(step(&host, 0.5), MOVERS);
-    let before = positions(&host, &entities);
+    let mut host = ecs_host(&lib).unwrap();
+    let world = host.instance_mut().world_mut();
+    let entities = world.spawn_batch(std::iter::repeat_n((), MOVERS));
+    // Despawned ones leave generations and a free list the snapshot must carry.
+    for &e in entities.iter().step_by(3) {
+        world.despawn(e).unwrap();
+    }
+    let alive: Vec<Entity> = host.instance().world().entities().collect();
 
     let report = host.reload(&lib).unwrap();
     assert_eq!(report.name, "playground-ecs-viewmodel");
-    assert!(report.state_bytes > MOVERS * 16, "{report:?}");
     assert!(!report.migrated && !report.fresh);
-    assert_eq!(host.instance().world().len(), MOVERS);
-    assert_eq!(positions(&host, &entities), before);
-    // The reloaded module keeps working on the carried world.
-    assert_eq!(step(&host, 0.5), MOVERS);
-    assert_ne!(positions(&host, &entities), before);
+    let world = host.instance_mut().world_mut();
+    assert_eq!(world.entities().collect::<Vec<_>>(), alive);
+    // The free list came across: the next spawn reuses the last freed index, one generation on.
+    let last_freed = *entities.iter().step_by(3).next_back().unwrap();
+    let next = world.spawn(());
+    assert_eq!(next.id(), last_freed.id());
+    assert_eq!(next.generation(), last_freed.generation().next());
+}
+
+#[test]
+fn a_library_of_another_core_is_refused() {
+    let err = ecs_host(&library(Variant::Fixture("")))
+        .map(drop)
+        .unwrap_err();
+    assert!(
+        matches!(&err, LoadError::Mismatch { field, .. } if *field == "core"),
+        "{err}"
+    );
+    let err = host(&library(Variant::Ecs)).map(drop).unwrap_err();
+    assert!(
+        matches!(&err, LoadError::Mismatch { field, .. } if *field == "core"),
+        "{err}"
+    );
 }
 
 #[test]

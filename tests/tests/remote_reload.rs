@@ -2,7 +2,9 @@
 //! entity kept, and a reload that fails leaves the running module's state byte-identical
 //! and says which module and why.
 
-use playground_ecs_view::{Component, EcsCore, Entity, Position, Velocity, World};
+use playground_ecs_view::{Component, Entity, World};
+use playground_fixture_probe::ProbeCore;
+use playground_kinematics::{Position, Velocity};
 use playground_loader::{ModuleHost, StatePolicy};
 use playground_remote::{
     Endpoint, HttpOptions, HttpServer, JsonCodecs, ModuleReport, ReloadReply, RemoteHost,
@@ -19,7 +21,7 @@ const MOVERS: usize = 500;
 /// A host whose modules reload from a library built beforehand (the build step of a real
 /// host is `ModuleBuild`; here the fixture's variants stand for edits).
 struct LibHost {
-    host: ModuleHost<EcsCore>,
+    host: ModuleHost<ProbeCore>,
     next: PathBuf,
 }
 
@@ -84,9 +86,12 @@ fn call(addr: SocketAddr, method: &str, params: Value) -> Value {
 
 fn started(next: Variant) -> (LibHost, Vec<Entity>) {
     let mut host = host(&library(Variant::Fixture(""))).unwrap();
-    let motion = host.instance().motion();
-    let movers = motion.spawn_movers(host.instance_mut().world_mut(), MOVERS, 3);
-    motion.step(host.instance().world(), 0.25).unwrap();
+    let movers = playground_kinematics::spawn_movers(host.instance_mut().world_mut(), MOVERS, 3)
+        .expect("the fixture registers the kinematics components");
+    host.instance()
+        .probe()
+        .step(host.instance().world(), 0.25)
+        .unwrap();
     let next = library(next);
     (LibHost { host, next }, movers)
 }
@@ -112,8 +117,8 @@ fn module_reload_puts_new_code_live_and_keeps_every_entity() {
         after["result"], before["result"],
         "every entity where it was"
     );
-    let motion = lib_host.host.instance().motion();
-    assert_eq!(motion.speed_scale(), 2.0, "the new code is live");
+    let probe = lib_host.host.instance().probe();
+    assert_eq!(probe.scale(), 2.0, "the new code is live");
     assert_eq!(lib_host.host.instance().world().len(), MOVERS);
     assert!(lib_host.host.instance().world().is_alive(movers[0]));
 }
@@ -132,5 +137,5 @@ fn a_failed_module_reload_names_the_module_and_keeps_the_state_byte_identical() 
     assert!(message.contains(&name), "{message}");
     assert!(message.contains("panic"), "{message}");
     assert_eq!(lib_host.host.instance().save_state().unwrap(), saved);
-    assert_eq!(lib_host.host.instance().motion().speed_scale(), 1.0);
+    assert_eq!(lib_host.host.instance().probe().scale(), 1.0);
 }

@@ -11,7 +11,6 @@ mod bundle;
 mod component;
 mod entities;
 mod event;
-mod motion;
 mod query_filter;
 mod schedule;
 pub(crate) mod storage;
@@ -29,7 +28,6 @@ pub use entities::Entities;
 pub use event::{
     Event, EventId, EventQueue, Handler, Phase, Priority, Subscription, SubscriptionId,
 };
-pub use motion::{Position, Velocity};
 pub use playground_kernel::{Entity, EntityId, Generation};
 pub use query_filter::{QueryFilter, QueryId};
 pub use schedule::{Schedule, SystemFn};

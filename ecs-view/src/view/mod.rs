@@ -11,8 +11,8 @@ pub use plugin::{EcsPlugin, PluginCore};
 use crate::error::EcsError;
 use crate::fingerprint::API_VERSION;
 use crate::model::{
-    ComponentInfo, Entities, Event, EventId, EventQueue, Handler, Phase, Position, QueryFilter,
-    QueryId, Schedule, Subscription, SubscriptionId, SystemDesc, Velocity, World, WorldStats,
+    ComponentInfo, Entities, Event, EventId, EventQueue, Handler, Phase, QueryFilter, QueryId,
+    Schedule, Subscription, SubscriptionId, SystemDesc, World, WorldStats,
 };
 use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::{ComponentId, Entity, ModelTypeInfo, View};
@@ -119,22 +119,6 @@ pub trait EventView: Send + Sync {
     fn deliver(&self, world: &mut World) -> usize;
 }
 
-/// The built-in motion system: `Position += Velocity * dt`. The behaviour a module may change
-/// across a reload (its speed scale), and what the live demo runs.
-pub trait MotionView: Send + Sync {
-    /// Registers `Position` and `Velocity` as persistent components of `world`.
-    fn register(&self, world: &mut World);
-    /// Spawns `count` entities at the origin with velocities drawn from `seed`.
-    fn spawn_movers(&self, world: &mut World, count: usize, seed: u64) -> Vec<Entity>;
-    /// Moves every entity with a `Position` and `Velocity` by `velocity * dt * speed_scale`;
-    /// returns how many moved.
-    fn step(&self, world: &World, dt: f32) -> Result<usize, EcsError>;
-    /// The position of `entity`, if it has one.
-    fn position(&self, world: &World, entity: Entity) -> Option<Position>;
-    /// The factor this build applies to every velocity.
-    fn speed_scale(&self) -> f32;
-}
-
 macro_rules! view_ids {
     ($($view:ident = $name:literal),* $(,)?) => {$(
         impl View for dyn $view {
@@ -153,7 +137,6 @@ view_ids!(
     SystemView = "playground.ecs.SystemView",
     EventView = "playground.ecs.EventView",
     EcsView = "playground.ecs.EcsView",
-    MotionView = "playground.ecs.MotionView",
 );
 
 /// The whole ECS API in one object: what a system module exports.
@@ -178,8 +161,6 @@ pub const MODEL_TYPES: &[ModelTypeInfo] = &[
     ModelTypeInfo::of::<QueryFilter>(),
     ModelTypeInfo::of::<SystemDesc>(),
     ModelTypeInfo::of::<Schedule>(),
-    ModelTypeInfo::of::<Position>(),
-    ModelTypeInfo::of::<Velocity>(),
     ModelTypeInfo::of::<World>(),
 ];
 

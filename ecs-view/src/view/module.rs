@@ -1,7 +1,7 @@
 //! The ECS core as the loader sees it: [`EcsCore`] names the contract and its fingerprints,
 //! [`EcsModule`] is what a loaded ECS module hands the host.
 
-use super::{EcsView, MotionView};
+use super::EcsView;
 use crate::fingerprint::{API_VERSION, STATE_FORMAT_VERSION};
 use crate::model::World;
 use playground_kernel::ViewModelTrait;
@@ -21,8 +21,6 @@ pub trait EcsModule: ViewModelTrait {
     fn world_mut(&mut self) -> &mut World;
     /// The ECS API implementation, to bind as `dyn EcsView`.
     fn ecs(&self) -> StdArc<dyn EcsView>;
-    /// The motion system implementation, to bind as `dyn MotionView`.
-    fn motion(&self) -> StdArc<dyn MotionView>;
 }
 
 /// The ECS core contract, for the loader: `load::<EcsCore>(path)`.

@@ -1,8 +1,7 @@
 //! Writes the seed corpora under `corpus/` (run from `fuzz/`: `cargo run --bin make-seeds`).
 //! Deterministic, so the committed seeds can be regenerated.
 
-use playground_ecs_view::{MotionView, World};
-use playground_ecs_viewmodel::motion::Motion;
+use playground_ecs_view::World;
 use playground_ecs_viewmodel::snapshot;
 use std::path::Path;
 
@@ -13,10 +12,10 @@ fn write(target: &str, name: &str, bytes: &[u8]) {
 }
 
 fn main() {
-    let motion = Motion::default();
     let mut world = World::new();
+    playground_kinematics::register(&mut world);
     write("snapshot_restore", "empty-world", &snapshot::save(&world).unwrap());
-    motion.spawn_movers(&mut world, 4, 9);
+    world.spawn_batch(playground_kinematics::movers(4, 9));
     let four = snapshot::save(&world).unwrap();
     write("snapshot_restore", "four-movers", &four);
     write("snapshot_restore", "truncated", &four[..four.len() / 2]);

@@ -51,8 +51,7 @@ fn reflect(p: f32, v: &mut f32) -> bool {
 
 impl EcsPlugin for Bounce {
     fn attach(&self, world: &mut World) {
-        world.register_persistent::<Position>();
-        world.register_persistent::<Velocity>();
+        playground_kinematics::register(world);
     }
 
     fn systems(&self, schedule: &mut Schedule) {

@@ -37,6 +37,13 @@ playground_ecs_view::component!(
     Velocity = "kinematics.Velocity",
 );
 
+/// Registers `Position` and `Velocity` as persistent components of `world` (what a plugin
+/// using them does in its `attach`, so snapshots carry them).
+pub fn register(world: &mut World) {
+    world.register_persistent::<Position>();
+    world.register_persistent::<Velocity>();
+}
+
 /// A SplitMix64 step: deterministic velocities without a random-number dependency.
 fn split_mix(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);

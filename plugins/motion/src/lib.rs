@@ -30,8 +30,7 @@ impl ViewModelTrait for Motion {
 
 impl EcsPlugin for Motion {
     fn attach(&self, world: &mut World) {
-        world.register_persistent::<Position>();
-        world.register_persistent::<Velocity>();
+        playground_kinematics::register(world);
     }
 
     fn systems(&self, schedule: &mut Schedule) {
