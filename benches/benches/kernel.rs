@@ -46,7 +46,15 @@ fn seed(i: usize) -> (f32, f32, f32) {
     (f, f * 0.5, f * 0.25)
 }
 
-fn field_read(c: &mut Criterion) {
+/// The same `N` positions in each field layout.
+struct Layouts {
+    plain: Vec<PlainPos>,
+    atomic: Vec<AtomicPos>,
+    arc: Vec<ArcCellPos>,
+    shared: Vec<SharedPos>,
+}
+
+fn layouts() -> Layouts {
     let plain: Vec<PlainPos> = (0..N)
         .map(seed)
         .map(|(x, y, z)| PlainPos { x, y, z })
@@ -76,6 +84,22 @@ fn field_read(c: &mut Criterion) {
         })
         .collect();
 
+    Layouts {
+        plain,
+        atomic,
+        arc,
+        shared,
+    }
+}
+
+fn field_read(c: &mut Criterion) {
+    let Layouts {
+        plain,
+        atomic,
+        arc,
+        shared,
+    } = layouts();
+
     let mut g = c.benchmark_group("kernel/field_read");
     g.throughput(Throughput::Elements(N as u64 * FIELDS));
     g.bench_function("plain_f32", |b| {
@@ -98,34 +122,12 @@ fn field_read(c: &mut Criterion) {
 }
 
 fn field_write(c: &mut Criterion) {
-    let mut plain: Vec<PlainPos> = (0..N)
-        .map(seed)
-        .map(|(x, y, z)| PlainPos { x, y, z })
-        .collect();
-    let atomic: Vec<AtomicPos> = (0..N)
-        .map(seed)
-        .map(|(x, y, z)| AtomicPos {
-            x: x.into(),
-            y: y.into(),
-            z: z.into(),
-        })
-        .collect();
-    let arc: Vec<ArcCellPos> = (0..N)
-        .map(seed)
-        .map(|(x, y, z)| ArcCellPos {
-            x: Arc::new(AtomicCell::new(x)),
-            y: Arc::new(AtomicCell::new(y)),
-            z: Arc::new(AtomicCell::new(z)),
-        })
-        .collect();
-    let shared: Vec<SharedPos> = (0..N)
-        .map(seed)
-        .map(|(x, y, z)| SharedPos {
-            x: Arc::new(RwLock::new(x)),
-            y: Arc::new(RwLock::new(y)),
-            z: Arc::new(RwLock::new(z)),
-        })
-        .collect();
+    let Layouts {
+        mut plain,
+        atomic,
+        arc,
+        shared,
+    } = layouts();
 
     // Each iteration adds a value to every field (a read-modify-write, as a system moving
     // positions does), through the same FP registers for every pattern: a plain store of a
