@@ -10,8 +10,8 @@ use playground_kernel::module::Core;
 use playground_kernel::sync::{Mutex, StdArc};
 use playground_loader::resolve::Resolution;
 use playground_loader::{
-    BindFn, Binder, HostOptions, LoadError, ModuleLibrary, ReloadError, RetiredLibraries,
-    StatePolicy,
+    BindFn, Binder, HostOptions, LibraryOwner, LoadError, ModuleLibrary, ReloadError,
+    RetiredLibraries, StatePolicy,
 };
 use playground_registry::{BindingRegistry, RegistryError};
 use std::collections::BTreeMap;
@@ -75,6 +75,14 @@ impl StagedSet {
     pub fn modules(&self) -> Vec<String> {
         let system = self.system.iter().map(|l| l.name().to_owned());
         system.chain(self.plugins.keys().cloned()).collect()
+    }
+
+    /// The owners of its libraries, to count them as retained if they are not committed.
+    fn owners(&self) -> Vec<StdArc<LibraryOwner>> {
+        let system = self.system.iter().map(|l| l.owner().clone());
+        system
+            .chain(self.plugins.values().map(|l| l.owner().clone()))
+            .collect()
     }
 }
 
@@ -317,27 +325,23 @@ impl ModuleSet {
                 ModuleLibrary::<PluginCore>::open(path, &self.options)
                     .map(|library| drop(staged.plugins.insert(name.clone(), library)))
             } else {
-                self.retire_staged(staged);
+                self.retire(&staged.owners());
                 return Err(SetError::UnknownModule(name.clone()));
             };
             if let Err(e) = opened {
                 // The libraries opened before this one are dropped unused: counted as
                 // retained, since under `UnloadPolicy::Never` they stay mapped.
-                self.retire_staged(staged);
+                self.retire(&staged.owners());
                 return Err(SetError::at(name, e));
             }
         }
         Ok(staged)
     }
 
-    /// Counts the libraries of a stage that will not be committed as retained, then drops
-    /// them.
-    fn retire_staged(&self, staged: StagedSet) {
+    /// Counts libraries that will not be (or are no longer) used as retained.
+    fn retire(&self, owners: &[StdArc<LibraryOwner>]) {
         let mut retired = self.retired.lock();
-        for owner in staged.system.iter().map(|l| l.owner()) {
-            retired.retire(owner);
-        }
-        for owner in staged.plugins.values().map(|l| l.owner()) {
+        for owner in owners {
             retired.retire(owner);
         }
     }
@@ -353,14 +357,11 @@ impl ModuleSet {
     ) -> Result<ChainReport, SetError> {
         let started = Instant::now();
         let changed_names = staged.modules();
-        let mut refused: Vec<_> = staged.system.iter().map(|l| l.owner().clone()).collect();
-        refused.extend(staged.plugins.values().map(|l| l.owner().clone()));
+        let refused = staged.owners();
         let next = match self.build_next(staged, policy) {
             Ok(next) => next,
             Err(e) => {
-                for owner in refused {
-                    self.retired.get_mut().retire(&owner);
-                }
+                self.retire(&refused);
                 return Err(e);
             }
         };
