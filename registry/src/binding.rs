@@ -63,10 +63,7 @@ impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
     /// The implementation bound now, or `None` if the View is unbound.
     #[inline(always)]
     pub fn get(&mut self) -> Option<&V> {
-        let version = self.version.load(Ordering::Acquire);
-        if version != self.seen {
-            self.refresh(version);
-        }
+        self.follow();
         self.view.map(|view| {
             // `view` was taken from `held`'s implementation, which `held` keeps alive; `held`
             // only changes in `refresh`, through `&mut self`, so not while the borrow lives.
@@ -74,6 +71,15 @@ impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
             // the borrow of `self`.
             unsafe { view.as_ref() }
         })
+    }
+
+    /// Catches up with the slot if the bind version moved on since `held` was read.
+    #[inline(always)]
+    fn follow(&mut self) {
+        let version = self.version.load(Ordering::Acquire);
+        if version != self.seen {
+            self.refresh(version);
+        }
     }
 
     /// Reads the slot again: the version moved on. The version is read first, so what is
@@ -95,10 +101,7 @@ impl<V: ?Sized + Send + Sync + 'static> Binding<V> {
 
     /// The bound implementation with its name, version and owner.
     pub fn implementation(&mut self) -> Option<&Implementation<V>> {
-        let version = self.version.load(Ordering::Acquire);
-        if version != self.seen {
-            self.refresh(version);
-        }
+        self.follow();
         self.held.as_ref().as_ref()
     }
 
