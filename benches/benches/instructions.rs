@@ -10,6 +10,7 @@
 use gungraun::prelude::*;
 use playground_benches::probe::{Probe, model_type, probe, view_id};
 use playground_benches::shuffled;
+use playground_ecs_view::World;
 use playground_kernel::{Entity, EntityId, Generation, ModelId, ModelType, ViewId};
 use playground_pools::{ComponentPool, ModelPool, epoch};
 use playground_registry::{Binding, BindingRegistry, Implementation, ViewInfo};
@@ -19,6 +20,15 @@ const BATCH: usize = 1_024;
 const TABLE: usize = 64;
 
 type Position = [f32; 3];
+
+/// What every entity of `world()` has.
+struct Place(#[allow(dead_code, reason = "payload only written")] Position);
+/// The component `world_add_remove` adds and takes away.
+struct Marker(#[allow(dead_code, reason = "payload only written")] f32);
+playground_ecs_view::component!(
+    Place = "bench.instructions.Place",
+    Marker = "bench.instructions.Marker",
+);
 
 fn entity(i: usize) -> Entity {
     Entity::new(EntityId(i as u32), Generation(0))
@@ -40,6 +50,14 @@ fn model_pool() -> (ModelPool<Position>, Vec<ModelId>) {
         .collect();
     let order = shuffled(BATCH, 13).into_iter().map(|i| ids[i]).collect();
     (pool, order)
+}
+
+/// A world of `BATCH` entities with a `Place` each, `Marker` registered.
+fn world() -> (World, Vec<Entity>) {
+    let mut world = World::new();
+    let entities = world.spawn_batch((0..BATCH).map(|i| (Place([i as f32, 1.0, 2.0]),)));
+    world.register::<Marker>();
+    (world, entities)
 }
 
 struct Registry {
@@ -174,6 +192,22 @@ fn binding_call(mut fixture: (Registry, Binding<dyn Probe>)) -> u64 {
     sum
 }
 
+#[library_benchmark]
+#[bench::batch(world())]
+fn world_add_remove(mut fixture: (World, Vec<Entity>)) -> usize {
+    let (world, entities) = &mut fixture;
+    let world = black_box(world);
+    for &e in entities.iter() {
+        world.insert(e, Marker(0.0)).unwrap();
+    }
+    let removed = entities
+        .iter()
+        .filter(|&&e| world.remove::<Marker>(e).unwrap().is_some())
+        .count();
+    std::mem::forget(fixture);
+    removed
+}
+
 library_benchmark_group!(
     name = hot_paths,
     benchmarks = [
@@ -183,7 +217,8 @@ library_benchmark_group!(
         binding_get,
         pool_lookup,
         model_get,
-        binding_call
+        binding_call,
+        world_add_remove
     ]
 );
 

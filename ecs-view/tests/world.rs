@@ -372,3 +372,25 @@ fn an_aligned_query_iterates_by_position_at_each_pools_offset() {
     let mut q = w.query::<(&Vel, &Pos)>();
     assert_eq!(q.iter().unwrap().count(), 10);
 }
+
+/// A second type declared under `Pos`'s name (so `Pos`'s id): every typed access through it
+/// panics rather than reading `Pos`'s pool as another type, and `Pos`'s components stay.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Impostor(f32);
+component!(Impostor = "test.Pos");
+
+#[test]
+fn a_second_type_under_one_id_is_refused_on_every_typed_path() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let mut w = World::new();
+    let e = w.spawn((Pos(1.0),));
+    let mut refused =
+        |f: &dyn Fn(&mut World)| catch_unwind(AssertUnwindSafe(|| f(&mut w))).is_err();
+    assert!(refused(&|w| drop(w.insert(e, Impostor(2.0)))));
+    assert!(refused(&|w| drop(w.remove::<Impostor>(e))));
+    assert!(refused(&|w| {
+        let _ = w.get_mut::<Impostor>(e);
+    }));
+    assert!(refused(&|w| drop(w.pool::<Impostor>())));
+    assert_eq!(w.get_mut::<Pos>(e), Some(&mut Pos(1.0)));
+}

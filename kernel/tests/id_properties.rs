@@ -38,4 +38,4 @@ proptest! {
 // Collisions: a random 64-bit collision among realistic name sets is too unlikely for a test
 // to observe, so none is searched for here. What happens on one is tested where it is
 // handled: the registry refuses a second View under a taken id (`DuplicateView`, registry
-// tests) and a world refuses to reach a pool as another type than it holds (`PoolBox`).
+// tests) and a world refuses to reach a pool as another type than it holds (`PoolCell`).

@@ -9,7 +9,7 @@
 pub(crate) mod alignment;
 #[cfg(all(test, loom))]
 mod loom_models;
-pub(crate) mod pool_box;
+pub(crate) mod pool_cell;
 mod queries;
 pub(crate) mod query;
 mod query_iter;

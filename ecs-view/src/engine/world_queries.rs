@@ -6,7 +6,6 @@ use super::query::{Query, QueryData};
 use crate::error::{EcsError, Held};
 use crate::model::{QueryFilter, World};
 use playground_kernel::ComponentId;
-use playground_kernel::sync::RwLockReadGuard;
 
 impl World {
     /// A typed query; see [`Query`].
@@ -62,13 +61,11 @@ impl World {
         }
         let lock = |id: &ComponentId| {
             self.pools.get(id).map(|cell| {
-                cell.try_read()
-                    .map(|guard| RwLockReadGuard::map(guard, |pool| &**pool))
-                    .ok_or(EcsError::BorrowConflict {
-                        id: *id,
-                        name: None,
-                        held: Held::Mutably,
-                    })
+                cell.try_read().ok_or(EcsError::BorrowConflict {
+                    id: *id,
+                    name: None,
+                    held: Held::Mutably,
+                })
             })
         };
         let mut with = Vec::with_capacity(filter.with.len());

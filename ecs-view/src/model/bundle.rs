@@ -52,7 +52,7 @@ macro_rules! bundle {
                 );
                 let [$($v),+] = pools.get_disjoint_mut([$(&$T::ID),+]).map(|cell| cell.expect("registered above"));
                 $(
-                    let mut $v = $v.get_mut().typed_mut::<$T>().pool.batch();
+                    let mut $v = $v.typed_mut::<$T>().pool.batch();
                     $v.reserve(lower);
                 )+
                 // Values first, row by row (the iterator yields whole bundles); the entities

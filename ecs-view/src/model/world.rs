@@ -5,12 +5,10 @@ use super::entities::Entities;
 use super::storage::TypedPool;
 use crate::engine::Queries;
 use crate::engine::alignment::AlignmentCache;
-use crate::engine::pool_box::PoolBox;
+use crate::engine::pool_cell::PoolCell;
 use crate::error::{EcsError, Held};
 use playground_kernel::sync::StdArc as Arc;
-use playground_kernel::sync::{
-    MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
-};
+use playground_kernel::sync::{MappedRwLockReadGuard, MappedRwLockWriteGuard};
 use playground_kernel::{ComponentId, Entity, Executor, IdTable, ScopedThreads};
 use playground_pools::ComponentPool;
 use serde::Serialize;
@@ -24,8 +22,6 @@ pub type PoolRef<'w, T> = MappedRwLockReadGuard<'w, ComponentPool<T>>;
 pub type PoolMut<'w, T> = MappedRwLockWriteGuard<'w, ComponentPool<T>>;
 /// A component read through `&World`.
 pub type Ref<'w, T> = MappedRwLockReadGuard<'w, T>;
-
-pub(crate) type PoolCell = RwLock<PoolBox>;
 
 /// Counts a world reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,15 +125,11 @@ impl World {
     /// plain type as persistent keeps its components.
     pub fn register_persistent<T: Component + Serialize + DeserializeOwned>(&mut self) {
         self.register::<T>();
-        let pool = self
-            .pools
-            .get_mut(&T::ID)
-            .expect("just registered")
-            .get_mut();
-        if !pool.is_persistent() {
+        let cell = self.pools.get_mut(&T::ID).expect("just registered");
+        if !cell.get_mut().is_persistent() {
             let mut next = TypedPool::<T>::persistent();
-            next.pool = std::mem::take(&mut pool.typed_mut::<T>().pool);
-            *pool = PoolBox::new(next);
+            next.pool = std::mem::take(&mut cell.typed_mut::<T>().pool);
+            cell.replace(next);
             self.alignment.clear();
             self.pools_epoch += 1;
         }
@@ -147,8 +139,7 @@ impl World {
     pub(crate) fn pool_mut_unlocked<T: Component>(&mut self) -> &mut ComponentPool<T> {
         &mut self
             .pools
-            .get_or_insert_with(T::ID, || RwLock::new(PoolBox::new(TypedPool::<T>::plain())))
-            .get_mut()
+            .get_or_insert_with(T::ID, || PoolCell::new(TypedPool::<T>::plain()))
             .typed_mut::<T>()
             .pool
     }
@@ -216,8 +207,8 @@ impl World {
         // A live entity is never stale for its pools (despawn cleared it from every pool); the
         // pool's refusal is still reported, never swallowed. Registering is kept out of line
         // so the registered case is a probe and the pool's insert.
-        let pool = match self.pools.get_mut(&T::ID) {
-            Some(cell) => &mut cell.get_mut().typed_mut::<T>().pool,
+        let pool = match self.pools.get_mut_owned(&T::ID, PoolCell::holds::<T>) {
+            Some(cell) => &mut cell.typed_mut::<T>().pool,
             None => self.register_cold::<T>(),
         };
         pool.insert(entity, component)
@@ -237,8 +228,8 @@ impl World {
         // under this exact generation proves `entity` alive; only a miss asks the allocator.
         if let Some(removed) = self
             .pools
-            .get_mut(&T::ID)
-            .and_then(|cell| cell.get_mut().typed_mut::<T>().pool.remove(entity))
+            .get_mut_owned(&T::ID, PoolCell::holds::<T>)
+            .and_then(|cell| cell.typed_mut::<T>().pool.remove(entity))
         {
             return Ok(Some(removed));
         }
@@ -258,15 +249,15 @@ impl World {
         let cell = pools.get_mut(&T::ID).expect("just registered");
         Writer {
             entities,
-            pool: &mut cell.get_mut().typed_mut::<T>().pool,
+            pool: &mut cell.typed_mut::<T>().pool,
         }
     }
 
     /// `entity`'s `T`, through `&mut self` with no lock: the fastest single access.
     #[inline]
     pub fn get_mut<T: Component>(&mut self, entity: Entity) -> Option<&mut T> {
-        let cell = self.pools.get_mut(&T::ID)?;
-        cell.get_mut().typed_mut::<T>().pool.get_mut(entity)
+        let cell = self.pools.get_mut_owned(&T::ID, PoolCell::holds::<T>)?;
+        cell.typed_mut::<T>().pool.get_mut(entity)
     }
 
     /// `entity`'s `T`, through `&self` (takes the pool's read lock for the guard's life).
@@ -286,14 +277,12 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        let guard = cell.try_read().ok_or(EcsError::BorrowConflict {
+        let guard = cell.try_read_typed::<T>().ok_or(EcsError::BorrowConflict {
             id: T::ID,
             name: Some(T::NAME),
             held: Held::Mutably,
         })?;
-        Ok(Some(RwLockReadGuard::map(guard, |pool| {
-            &pool.typed::<T>().pool
-        })))
+        Ok(Some(MappedRwLockReadGuard::map(guard, |pool| &pool.pool)))
     }
 
     /// Exclusive access to `T`'s pool for a batch of writes; `Ok(None)` if `T` was never
@@ -302,13 +291,15 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        let guard = cell.try_write().ok_or(EcsError::BorrowConflict {
-            id: T::ID,
-            name: Some(T::NAME),
-            held: Held::Elsewhere,
-        })?;
-        Ok(Some(RwLockWriteGuard::map(guard, |pool| {
-            &mut pool.typed_mut::<T>().pool
+        let guard = cell
+            .try_write_typed::<T>()
+            .ok_or(EcsError::BorrowConflict {
+                id: T::ID,
+                name: Some(T::NAME),
+                held: Held::Elsewhere,
+            })?;
+        Ok(Some(MappedRwLockWriteGuard::map(guard, |pool| {
+            &mut pool.pool
         })))
     }
 
@@ -370,12 +361,7 @@ impl World {
         let pools = self
             .pools
             .iter()
-            .map(|(id, cell)| {
-                (
-                    *id,
-                    RwLock::new(PoolBox::from_erased(cell.read().empty_like())),
-                )
-            })
+            .map(|(id, cell)| (*id, PoolCell::from_erased(cell.read().empty_like())))
             .collect();
         World {
             entities: Entities::default(),

@@ -6,7 +6,7 @@ use super::component::ComponentInfo;
 use super::storage::ErasedPool;
 use super::world::{World, unknown};
 use crate::error::{EcsError, Held};
-use playground_kernel::sync::{MappedRwLockReadGuard, RwLockReadGuard};
+use playground_kernel::sync::MappedRwLockReadGuard;
 use playground_kernel::{ComponentId, Entity};
 use std::any::Any;
 
@@ -37,7 +37,7 @@ impl World {
         id: ComponentId,
     ) -> Option<MappedRwLockReadGuard<'_, dyn Any>> {
         let guard = self.pools.get(&id)?.read();
-        RwLockReadGuard::try_map(guard, |pool| pool.get_any(entity)).ok()
+        MappedRwLockReadGuard::try_map(guard, |pool| pool.get_any(entity)).ok()
     }
 
     /// `entity`'s component of type `id`, encoded with the type's codec (the bytes a snapshot
@@ -94,8 +94,7 @@ impl World {
         &self,
         id: ComponentId,
     ) -> Option<MappedRwLockReadGuard<'_, dyn ErasedPool>> {
-        let guard = self.pools.get(&id)?.try_read()?;
-        Some(RwLockReadGuard::map(guard, |pool| &**pool))
+        self.pools.get(&id)?.try_read()
     }
 
     /// Type-erased pools, read-locked, in id order: what a snapshot saves. Fails if a pool
@@ -116,6 +115,6 @@ impl World {
 
     /// The type-erased pool of component `id`, mutably (restore fills pools through it).
     pub fn erased_pool_mut(&mut self, id: ComponentId) -> Option<&mut (dyn ErasedPool + 'static)> {
-        Some(&mut **self.pools.get_mut(&id)?.get_mut())
+        Some(self.pools.get_mut(&id)?.get_mut())
     }
 }

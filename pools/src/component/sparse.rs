@@ -41,23 +41,25 @@ impl SparseIndex {
     pub(crate) fn slot_mut(&mut self, index: usize) -> &mut u32 {
         let page = index >> PAGE_SHIFT;
         if !matches!(self.pages.get(page), Some(Some(_))) {
-            self.add_page(page);
+            return self.slot_in_new_page(index);
         }
         match &mut self.pages[page] {
             Some(page) => &mut page[index & PAGE_MASK],
-            None => unreachable!("`add_page` allocated it"),
+            None => unreachable!("checked above"),
         }
     }
 
-    /// Allocates page `page` (and the table up to it): the rare path of [`Self::slot_mut`],
-    /// kept out of line so the common case is one bounds check and one null check.
+    /// [`Self::slot_mut`] when `index`'s page is not allocated yet: allocates it (and the
+    /// table up to it) out of line, so the common case is one bounds and one null check.
     #[cold]
     #[inline(never)]
-    fn add_page(&mut self, page: usize) {
+    fn slot_in_new_page(&mut self, index: usize) -> &mut u32 {
+        let page = index >> PAGE_SHIFT;
         if page >= self.pages.len() {
             self.pages.resize_with(page + 1, || None);
         }
-        self.pages[page].get_or_insert_with(|| Box::new([EMPTY; PAGE_SIZE]));
+        let page = self.pages[page].get_or_insert_with(|| Box::new([EMPTY; PAGE_SIZE]));
+        &mut page[index & PAGE_MASK]
     }
 
     /// Maps `entities[i]` to dense position `first + i` for each `i`, page by page (one page

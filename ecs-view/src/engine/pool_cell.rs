@@ -1,0 +1,191 @@
+//! `PoolCell`: one component type's type-erased pool behind its lock, with the `TypeId` of the
+//! concrete pool kept outside the lock.
+//!
+//! Typed code (insert, remove, every query) reaches the `ComponentPool<T>` inside with one
+//! compare of the stored `TypeId` against `T`'s, a constant, and no lock when it holds the
+//! world mutably. The safe alternative, `as_any()` then `downcast`, makes two virtual calls per
+//! access and reads the 16-byte `TypeId` back through memory right after the callee wrote it
+//! in two halves, which stalls store forwarding; profiled, that stall was most of a
+//! `World::insert` or `World::remove`. Because the `TypeId` sits outside the lock, a world's
+//! pool table can test a slot's type without locking, and that test stands in for its key
+//! compare (see [`PoolCell::holds`]).
+//!
+//! Invariant: `type_id` is the `TypeId` of the value the locked `Box` points to. Both fields
+//! are private, set together by the constructors and by [`PoolCell::replace`], and nothing
+//! hands out the `Box` itself or an unmapped write guard (only `&dyn ErasedPool`,
+//! `&mut dyn ErasedPool` and guards mapped to them), through which the value cannot be
+//! replaced by one of another type.
+
+#![allow(
+    unsafe_code,
+    reason = "an unchecked downcast after a TypeId compare, argued at each block"
+)]
+
+use crate::model::Component;
+use crate::model::storage::{ErasedPool, TypedPool};
+use playground_kernel::sync::{
+    MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+};
+use std::any::{Any, TypeId};
+
+/// A type-erased pool behind its lock, and the `TypeId` of its concrete `TypedPool<T>`.
+pub(crate) struct PoolCell {
+    type_id: TypeId,
+    lock: RwLock<Box<dyn ErasedPool>>,
+}
+
+impl PoolCell {
+    /// Locks `pool` in a cell.
+    pub(crate) fn new<T: Component>(pool: TypedPool<T>) -> Self {
+        Self {
+            type_id: TypeId::of::<TypedPool<T>>(),
+            lock: RwLock::new(Box::new(pool)),
+        }
+    }
+
+    /// Wraps an already erased pool (a pool's `empty_like`), reading its type once.
+    pub(crate) fn from_erased(pool: Box<dyn ErasedPool>) -> Self {
+        Self {
+            type_id: Any::type_id(pool.as_any()),
+            lock: RwLock::new(pool),
+        }
+    }
+
+    /// Replaces the pool with `pool` (of any type), keeping the invariant.
+    pub(crate) fn replace<T: Component>(&mut self, pool: TypedPool<T>) {
+        *self = Self::new(pool);
+    }
+
+    /// Whether the pool holds `T`s. Read without the lock: the type never changes behind a
+    /// shared reference. A pool holding `T`s is stored under `T::ID` (each constructor takes
+    /// the pool whose `info().id` is its key), so a world's table may accept the slot on this
+    /// compare alone.
+    #[inline(always)]
+    pub(crate) fn holds<T: Component>(&self) -> bool {
+        self.type_id == TypeId::of::<TypedPool<T>>()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn wrong_type<T: Component>() -> ! {
+        panic!(
+            "the pool registered under {}'s id holds another type",
+            T::NAME
+        )
+    }
+
+    /// The pool as `TypedPool<T>`, through `&mut self`: no lock. Panics if it holds another
+    /// type (two component types registered under one id).
+    #[inline(always)]
+    pub(crate) fn typed_mut<T: Component>(&mut self) -> &mut TypedPool<T> {
+        if !self.holds::<T>() {
+            Self::wrong_type::<T>();
+        }
+        let erased: *mut dyn ErasedPool = &mut **self.lock.get_mut();
+        // The stored `type_id` is the pointee's (module invariant) and equals `TypedPool<T>`'s;
+        // the thin-pointer cast keeps the address; the reference is unique because it comes
+        // from `&mut self` and lives no longer than that borrow.
+        // SAFETY: so the pointee is a `TypedPool<T>`, alive and exclusively ours for the
+        // borrow, as a safe `downcast_mut` would give it.
+        unsafe { &mut *erased.cast::<TypedPool<T>>() }
+    }
+
+    /// The erased pool, through `&mut self`: no lock.
+    #[inline]
+    pub(crate) fn get_mut(&mut self) -> &mut (dyn ErasedPool + 'static) {
+        &mut **self.lock.get_mut()
+    }
+
+    /// The erased pool, read-locked (blocking).
+    pub(crate) fn read(&self) -> MappedRwLockReadGuard<'_, dyn ErasedPool> {
+        RwLockReadGuard::map(self.lock.read(), |pool| &**pool)
+    }
+
+    /// The erased pool, read-locked; `None` if it is write-locked.
+    pub(crate) fn try_read(&self) -> Option<MappedRwLockReadGuard<'_, dyn ErasedPool>> {
+        Some(RwLockReadGuard::map(self.lock.try_read()?, |pool| &**pool))
+    }
+
+    /// The pool as `TypedPool<T>`, read-locked; `None` if it is write-locked. Panics as
+    /// [`Self::typed_mut`] does.
+    pub(crate) fn try_read_typed<T: Component>(
+        &self,
+    ) -> Option<MappedRwLockReadGuard<'_, TypedPool<T>>> {
+        if !self.holds::<T>() {
+            Self::wrong_type::<T>();
+        }
+        Some(RwLockReadGuard::map(self.lock.try_read()?, |pool| {
+            let erased: *const dyn ErasedPool = &**pool;
+            // SAFETY: as in `typed_mut`; the reference is shared, bounded by the read guard.
+            unsafe { &*erased.cast::<TypedPool<T>>() }
+        }))
+    }
+
+    /// The pool as `TypedPool<T>`, write-locked; `None` if it is locked. Panics as
+    /// [`Self::typed_mut`] does.
+    pub(crate) fn try_write_typed<T: Component>(
+        &self,
+    ) -> Option<MappedRwLockWriteGuard<'_, TypedPool<T>>> {
+        if !self.holds::<T>() {
+            Self::wrong_type::<T>();
+        }
+        Some(RwLockWriteGuard::map(self.lock.try_write()?, |pool| {
+            let erased: *mut dyn ErasedPool = &mut **pool;
+            // SAFETY: as in `typed_mut`; the reference is unique, bounded by the write guard.
+            unsafe { &mut *erased.cast::<TypedPool<T>>() }
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PoolCell;
+    use crate::model::storage::TypedPool;
+    use crate::model::{Entity, EntityId, Generation};
+
+    #[derive(Debug, PartialEq)]
+    struct Left(u32);
+    crate::component!(Left = "test.pool_cell.Left");
+    struct Right;
+    crate::component!(Right = "test.pool_cell.Right");
+
+    #[test]
+    fn a_pool_is_reached_as_the_type_it_holds() {
+        let mut cell = PoolCell::new(TypedPool::<Left>::plain());
+        let e = Entity::new(EntityId(3), Generation(0));
+        cell.typed_mut::<Left>().pool.insert(e, Left(7)).unwrap();
+        assert!(cell.holds::<Left>() && !cell.holds::<Right>());
+        assert_eq!(
+            cell.try_read_typed::<Left>().unwrap().pool.get(e),
+            Some(&Left(7))
+        );
+        let copy = PoolCell::from_erased(cell.read().empty_like());
+        assert!(copy.holds::<Left>());
+        assert!(copy.try_read_typed::<Left>().unwrap().pool.is_empty());
+    }
+
+    #[test]
+    fn a_locked_pool_is_refused_not_waited_for() {
+        let cell = PoolCell::new(TypedPool::<Left>::plain());
+        let writer = cell.try_write_typed::<Left>().unwrap();
+        assert!(cell.try_read_typed::<Left>().is_none());
+        assert!(cell.try_read().is_none());
+        drop(writer);
+        assert!(cell.try_read_typed::<Left>().is_some());
+    }
+
+    #[test]
+    fn a_replaced_pool_is_reached_as_its_new_type() {
+        let mut cell = PoolCell::new(TypedPool::<Left>::plain());
+        cell.replace(TypedPool::<Right>::plain());
+        assert!(cell.holds::<Right>() && !cell.holds::<Left>());
+        assert!(cell.typed_mut::<Right>().pool.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "holds another type")]
+    fn a_pool_is_never_reached_as_another_type() {
+        let mut cell = PoolCell::new(TypedPool::<Left>::plain());
+        let _ = cell.typed_mut::<Right>();
+    }
+}
