@@ -57,9 +57,9 @@ impl PoolCell {
     }
 
     /// Whether the pool holds `T`s. Read without the lock: the type never changes behind a
-    /// shared reference. A pool holding `T`s is stored under `T::ID` (each constructor takes
-    /// the pool whose `info().id` is its key), so a world's table may accept the slot on this
-    /// compare alone.
+    /// shared reference. A world stores a cell holding `T`s only under `T::ID` (it registers
+    /// `T` under `T::ID`, and copies or replaces cells under the key they had), so its table
+    /// may accept a slot on this compare alone.
     #[inline(always)]
     pub(crate) fn holds<T: Component>(&self) -> bool {
         self.type_id == TypeId::of::<TypedPool<T>>()
