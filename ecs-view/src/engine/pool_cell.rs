@@ -26,6 +26,7 @@ use crate::model::storage::{ErasedPool, TypedPool};
 use playground_kernel::sync::{
     MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
 };
+use playground_pools::ComponentPool;
 use std::any::{Any, TypeId};
 
 /// A type-erased pool behind its lock, and the `TypeId` of its concrete `TypedPool<T>`.
@@ -106,33 +107,33 @@ impl PoolCell {
         Some(RwLockReadGuard::map(self.lock.try_read()?, |pool| &**pool))
     }
 
-    /// The pool as `TypedPool<T>`, read-locked; `None` if it is write-locked. Panics as
+    /// `T`'s component pool, read-locked; `None` if it is write-locked. Panics as
     /// [`Self::typed_mut`] does.
-    pub(crate) fn try_read_typed<T: Component>(
+    pub(crate) fn try_read_pool<T: Component>(
         &self,
-    ) -> Option<MappedRwLockReadGuard<'_, TypedPool<T>>> {
+    ) -> Option<MappedRwLockReadGuard<'_, ComponentPool<T>>> {
         if !self.holds::<T>() {
             Self::wrong_type::<T>();
         }
         Some(RwLockReadGuard::map(self.lock.try_read()?, |pool| {
             let erased: *const dyn ErasedPool = &**pool;
             // SAFETY: as in `typed_mut`; the reference is shared, bounded by the read guard.
-            unsafe { &*erased.cast::<TypedPool<T>>() }
+            unsafe { &(*erased.cast::<TypedPool<T>>()).pool }
         }))
     }
 
-    /// The pool as `TypedPool<T>`, write-locked; `None` if it is locked. Panics as
+    /// `T`'s component pool, write-locked; `None` if it is locked. Panics as
     /// [`Self::typed_mut`] does.
-    pub(crate) fn try_write_typed<T: Component>(
+    pub(crate) fn try_write_pool<T: Component>(
         &self,
-    ) -> Option<MappedRwLockWriteGuard<'_, TypedPool<T>>> {
+    ) -> Option<MappedRwLockWriteGuard<'_, ComponentPool<T>>> {
         if !self.holds::<T>() {
             Self::wrong_type::<T>();
         }
         Some(RwLockWriteGuard::map(self.lock.try_write()?, |pool| {
             let erased: *mut dyn ErasedPool = &mut **pool;
             // SAFETY: as in `typed_mut`; the reference is unique, bounded by the write guard.
-            unsafe { &mut *erased.cast::<TypedPool<T>>() }
+            unsafe { &mut (*erased.cast::<TypedPool<T>>()).pool }
         }))
     }
 }
@@ -155,23 +156,20 @@ mod tests {
         let e = Entity::new(EntityId(3), Generation(0));
         cell.typed_mut::<Left>().pool.insert(e, Left(7)).unwrap();
         assert!(cell.holds::<Left>() && !cell.holds::<Right>());
-        assert_eq!(
-            cell.try_read_typed::<Left>().unwrap().pool.get(e),
-            Some(&Left(7))
-        );
+        assert_eq!(cell.try_read_pool::<Left>().unwrap().get(e), Some(&Left(7)));
         let copy = PoolCell::from_erased(cell.read().empty_like());
         assert!(copy.holds::<Left>());
-        assert!(copy.try_read_typed::<Left>().unwrap().pool.is_empty());
+        assert!(copy.try_read_pool::<Left>().unwrap().is_empty());
     }
 
     #[test]
     fn a_locked_pool_is_refused_not_waited_for() {
         let cell = PoolCell::new(TypedPool::<Left>::plain());
-        let writer = cell.try_write_typed::<Left>().unwrap();
-        assert!(cell.try_read_typed::<Left>().is_none());
+        let writer = cell.try_write_pool::<Left>().unwrap();
+        assert!(cell.try_read_pool::<Left>().is_none());
         assert!(cell.try_read().is_none());
         drop(writer);
-        assert!(cell.try_read_typed::<Left>().is_some());
+        assert!(cell.try_read_pool::<Left>().is_some());
     }
 
     #[test]

@@ -277,12 +277,12 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        let guard = cell.try_read_typed::<T>().ok_or(EcsError::BorrowConflict {
+        let guard = cell.try_read_pool::<T>().ok_or(EcsError::BorrowConflict {
             id: T::ID,
             name: Some(T::NAME),
             held: Held::Mutably,
         })?;
-        Ok(Some(MappedRwLockReadGuard::map(guard, |pool| &pool.pool)))
+        Ok(Some(guard))
     }
 
     /// Exclusive access to `T`'s pool for a batch of writes; `Ok(None)` if `T` was never
@@ -291,16 +291,12 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        let guard = cell
-            .try_write_typed::<T>()
-            .ok_or(EcsError::BorrowConflict {
-                id: T::ID,
-                name: Some(T::NAME),
-                held: Held::Elsewhere,
-            })?;
-        Ok(Some(MappedRwLockWriteGuard::map(guard, |pool| {
-            &mut pool.pool
-        })))
+        let guard = cell.try_write_pool::<T>().ok_or(EcsError::BorrowConflict {
+            id: T::ID,
+            name: Some(T::NAME),
+            held: Held::Elsewhere,
+        })?;
+        Ok(Some(guard))
     }
 
     /// Drops every entity and component, keeping registrations and resources.
