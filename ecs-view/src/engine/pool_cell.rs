@@ -12,9 +12,9 @@
 //!
 //! Invariant: `type_id` is the `TypeId` of the value the locked `Box` points to. Both fields
 //! are private, set together by the constructors and by [`PoolCell::replace`], and nothing
-//! hands out the `Box` itself or an unmapped write guard (only `&dyn ErasedPool`,
-//! `&mut dyn ErasedPool` and guards mapped to them), through which the value cannot be
-//! replaced by one of another type.
+//! hands out the `Box` itself or an unmapped write guard (only the erased pool, the typed
+//! pool or `ComponentPool` inside it, by reference or by mapped guard), through none of which
+//! the value can be replaced by one of another type.
 
 #![allow(
     unsafe_code,
