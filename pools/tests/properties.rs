@@ -47,9 +47,16 @@ enum ComponentOp {
 }
 
 /// Small index and generation ranges so that collisions, stale entities and reuse are common;
-/// a few far indices exercise sparse paging.
+/// a few far indices exercise sparse paging: another page, the last page whose table entry
+/// is inline and the first past it, and a far one.
 fn entity() -> impl Strategy<Value = Entity> {
-    let index = prop_oneof![8 => 0u32..16, 1 => Just(4_100u32), 1 => Just(1_000_000u32)];
+    let index = prop_oneof![
+        8 => 0u32..16,
+        1 => Just(4_100u32),
+        1 => Just(65_535u32),
+        1 => Just(65_536u32),
+        1 => Just(1_000_000u32),
+    ];
     (index, 0u32..3).prop_map(|(i, g)| Entity::new(EntityId(i), Generation(g)))
 }
 

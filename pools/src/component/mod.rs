@@ -3,7 +3,8 @@
 //! Layout (the sparse set of EnTT and shipyard):
 //!
 //! ```text
-//! sparse (paged):  entity index -> dense position      pages of 4096 u32, allocated on demand
+//! sparse (paged):  entity index -> dense position      pages of 4096 u32, allocated on demand;
+//!                                                      the first pages' table inline
 //! dense:           [Entity; len]  [T; len]             packed, iterated in order
 //! ```
 //!

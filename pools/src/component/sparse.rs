@@ -13,25 +13,73 @@ pub(crate) const EMPTY: u32 = u32::MAX;
 
 type Page = Box<[u32; PAGE_SIZE]>;
 
+/// Pages whose table entries live inline in the index: indices below
+/// `NEAR_PAGES * PAGE_SIZE` reach their page in one load from the index itself, not through
+/// a separately allocated table (one dependent load fewer on every lookup).
+const NEAR_PAGES: usize = 16;
+
 /// Maps entity indices to dense positions, one page per 4096 indices, pages allocated when an
 /// index in their range is first inserted.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct SparseIndex {
-    pages: Vec<Option<Page>>,
+    /// Pages `0..NEAR_PAGES`.
+    near: [Option<Page>; NEAR_PAGES],
+    /// Pages from `NEAR_PAGES` on, grown to the highest one used.
+    far: Vec<Option<Page>>,
 }
 
 impl SparseIndex {
     /// An index with no pages.
     pub(crate) const fn new() -> Self {
-        Self { pages: Vec::new() }
+        Self {
+            near: [const { None }; NEAR_PAGES],
+            far: Vec::new(),
+        }
+    }
+
+    /// Page `page`, if allocated.
+    #[inline(always)]
+    fn page(&self, page: usize) -> Option<&Page> {
+        match self.near.get(page) {
+            Some(near) => near.as_ref(),
+            None => self.far.get(page - NEAR_PAGES)?.as_ref(),
+        }
+    }
+
+    /// Page `page`, mutably, if allocated.
+    #[inline(always)]
+    fn page_mut(&mut self, page: usize) -> Option<&mut Page> {
+        match self.near.get_mut(page) {
+            Some(near) => near.as_mut(),
+            None => self.far.get_mut(page - NEAR_PAGES)?.as_mut(),
+        }
+    }
+
+    /// Page `page`, allocated (with the table up to it) if it was not.
+    fn page_or_new(&mut self, page: usize) -> &mut Page {
+        let entry = match page.checked_sub(NEAR_PAGES) {
+            None => &mut self.near[page],
+            Some(far) => {
+                if far >= self.far.len() {
+                    self.far.resize_with(far + 1, || None);
+                }
+                &mut self.far[far]
+            }
+        };
+        entry.get_or_insert_with(|| Box::new([EMPTY; PAGE_SIZE]))
+    }
+
+    /// Every allocated page.
+    fn pages_mut(&mut self) -> impl Iterator<Item = &mut Page> {
+        self.near.iter_mut().chain(self.far.iter_mut()).flatten()
     }
 
     /// The dense position of `index`, or `EMPTY`.
     #[inline(always)]
     pub(crate) fn get(&self, index: usize) -> u32 {
-        match self.pages.get(index >> PAGE_SHIFT) {
-            Some(Some(page)) => page[index & PAGE_MASK],
-            _ => EMPTY,
+        match self.page(index >> PAGE_SHIFT) {
+            Some(page) => page[index & PAGE_MASK],
+            None => EMPTY,
         }
     }
 
@@ -39,27 +87,21 @@ impl SparseIndex {
     /// write.
     #[inline(always)]
     pub(crate) fn slot_mut(&mut self, index: usize) -> &mut u32 {
-        let page = index >> PAGE_SHIFT;
-        if !matches!(self.pages.get(page), Some(Some(_))) {
+        if self.page(index >> PAGE_SHIFT).is_none() {
             return self.slot_in_new_page(index);
         }
-        match &mut self.pages[page] {
+        match self.page_mut(index >> PAGE_SHIFT) {
             Some(page) => &mut page[index & PAGE_MASK],
             None => unreachable!("checked above"),
         }
     }
 
-    /// [`Self::slot_mut`] when `index`'s page is not allocated yet: allocates it (and the
-    /// table up to it) out of line, so the common case is one bounds and one null check.
+    /// [`Self::slot_mut`] when `index`'s page is not allocated yet: allocates it out of line,
+    /// so the common case is one bounds and one null check.
     #[cold]
     #[inline(never)]
     fn slot_in_new_page(&mut self, index: usize) -> &mut u32 {
-        let page = index >> PAGE_SHIFT;
-        if page >= self.pages.len() {
-            self.pages.resize_with(page + 1, || None);
-        }
-        let page = self.pages[page].get_or_insert_with(|| Box::new([EMPTY; PAGE_SIZE]));
-        &mut page[index & PAGE_MASK]
+        &mut self.page_or_new(index >> PAGE_SHIFT)[index & PAGE_MASK]
     }
 
     /// Maps `entities[i]` to dense position `first + i` for each `i`, page by page (one page
@@ -77,10 +119,7 @@ impl SparseIndex {
         let mut i = 0;
         while let Some(entity) = entities.get(i) {
             let page_no = entity.index() >> PAGE_SHIFT;
-            if page_no >= self.pages.len() {
-                self.pages.resize_with(page_no + 1, || None);
-            }
-            let page = self.pages[page_no].get_or_insert_with(|| Box::new([EMPTY; PAGE_SIZE]));
+            let page = self.page_or_new(page_no);
             for entity in &entities[i..] {
                 if entity.index() >> PAGE_SHIFT != page_no {
                     break;
@@ -100,32 +139,29 @@ impl SparseIndex {
     /// The slot of `index` if its page exists (no allocation path).
     #[inline(always)]
     pub(crate) fn existing_slot_mut(&mut self, index: usize) -> Option<&mut u32> {
-        match self.pages.get_mut(index >> PAGE_SHIFT) {
-            Some(Some(page)) => Some(&mut page[index & PAGE_MASK]),
-            _ => None,
-        }
+        Some(&mut self.page_mut(index >> PAGE_SHIFT)?[index & PAGE_MASK])
     }
 
     /// Sets the slot of `index` if its page exists (the caller knows it does: the index is
     /// in the pool); no allocation path, so it inlines into `remove`.
     #[inline(always)]
     pub(crate) fn set_existing(&mut self, index: usize, dense: u32) {
-        if let Some(Some(page)) = self.pages.get_mut(index >> PAGE_SHIFT) {
+        if let Some(page) = self.page_mut(index >> PAGE_SHIFT) {
             page[index & PAGE_MASK] = dense;
         }
     }
 
     /// Forgets every mapping, keeping allocated pages.
     pub(crate) fn clear(&mut self) {
-        for page in self.pages.iter_mut().flatten() {
+        for page in self.pages_mut() {
             page.fill(EMPTY);
         }
     }
 
     /// Heap bytes held: the page table plus every allocated page.
     pub(crate) fn heap_bytes(&self) -> usize {
-        let pages = self.pages.iter().flatten().count();
-        self.pages.capacity() * size_of::<Option<Page>>() + pages * size_of::<[u32; PAGE_SIZE]>()
+        let pages = self.near.iter().chain(&self.far).flatten().count();
+        self.far.capacity() * size_of::<Option<Page>>() + pages * size_of::<[u32; PAGE_SIZE]>()
     }
 }
 
@@ -142,14 +178,30 @@ mod tests {
         assert_eq!(s.get(1_000_000), 8);
         assert_eq!(s.get(999_999), EMPTY);
         assert_eq!(s.get(5), EMPTY);
-        assert_eq!(s.pages.iter().flatten().count(), 1);
-        // One page of slots plus the page table reaching index 1,000,000 (245 empty entries).
+        assert_eq!(s.near.iter().chain(&s.far).flatten().count(), 1);
+        // One page of slots plus the far table reaching index 1,000,000 (229 entries past
+        // the inline ones, all but one empty).
         let page = size_of::<[u32; PAGE_SIZE]>();
-        let table = s.pages.capacity() * size_of::<Option<Page>>();
+        let table = s.far.capacity() * size_of::<Option<Page>>();
         assert_eq!(s.heap_bytes(), page + table);
         assert!(
             table < page,
             "the table of empty pages costs less than one page"
         );
+    }
+
+    #[test]
+    fn the_last_inline_page_and_the_first_far_one_are_distinct() {
+        let last_near = NEAR_PAGES * PAGE_SIZE - 1;
+        let first_far = NEAR_PAGES * PAGE_SIZE;
+        let mut s = SparseIndex::new();
+        *s.slot_mut(last_near) = 1;
+        assert_eq!(s.get(first_far), EMPTY);
+        assert!(s.far.is_empty(), "an inline page needs no far table");
+        *s.slot_mut(first_far) = 2;
+        assert_eq!((s.get(last_near), s.get(first_far)), (1, 2));
+        assert_eq!(s.far.len(), 1);
+        s.clear();
+        assert_eq!((s.get(last_near), s.get(first_far)), (EMPTY, EMPTY));
     }
 }
