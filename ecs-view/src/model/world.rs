@@ -277,7 +277,7 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        let guard = cell.try_read_pool::<T>().ok_or(EcsError::BorrowConflict {
+        let guard = cell.try_read_pool::<T>().ok_or_else(|| EcsError::BorrowConflict {
             id: T::ID,
             name: Some(T::NAME),
             held: Held::Mutably,
@@ -291,7 +291,7 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        let guard = cell.try_write_pool::<T>().ok_or(EcsError::BorrowConflict {
+        let guard = cell.try_write_pool::<T>().ok_or_else(|| EcsError::BorrowConflict {
             id: T::ID,
             name: Some(T::NAME),
             held: Held::Elsewhere,
