@@ -35,7 +35,7 @@ impl World {
                 Some(cell) => cell
                     .try_read()
                     .map(|pool| Some(pool.layout_version()))
-                    .ok_or_else(|| EcsError::BorrowConflict {
+                    .ok_or(EcsError::BorrowConflict {
                         id: *id,
                         name: None,
                         held: Held::Mutably,
@@ -68,7 +68,7 @@ impl World {
     fn lock_named(&self, filter: &QueryFilter) -> Result<Option<FilterPools<'_>>, EcsError> {
         let lock = |id: &ComponentId| {
             self.pools.get(id).map(|cell| {
-                cell.try_read().ok_or_else(|| EcsError::BorrowConflict {
+                cell.try_read().ok_or(EcsError::BorrowConflict {
                     id: *id,
                     name: None,
                     held: Held::Mutably,

@@ -277,11 +277,15 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        let guard = cell.try_read_pool::<T>().ok_or_else(|| EcsError::BorrowConflict {
-            id: T::ID,
-            name: Some(T::NAME),
-            held: Held::Mutably,
-        })?;
+        // The error is built only on a conflict: `ok_or` built and dropped one on every
+        // borrow (an out-of-line drop call in every query's setup).
+        let Some(guard) = cell.try_read_pool::<T>() else {
+            return Err(EcsError::BorrowConflict {
+                id: T::ID,
+                name: Some(T::NAME),
+                held: Held::Mutably,
+            });
+        };
         Ok(Some(guard))
     }
 
@@ -291,11 +295,15 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        let guard = cell.try_write_pool::<T>().ok_or_else(|| EcsError::BorrowConflict {
-            id: T::ID,
-            name: Some(T::NAME),
-            held: Held::Elsewhere,
-        })?;
+        // The error is built only on a conflict: `ok_or` built and dropped one on every
+        // borrow (an out-of-line drop call in every query's setup).
+        let Some(guard) = cell.try_write_pool::<T>() else {
+            return Err(EcsError::BorrowConflict {
+                id: T::ID,
+                name: Some(T::NAME),
+                held: Held::Elsewhere,
+            });
+        };
         Ok(Some(guard))
     }
 

@@ -51,7 +51,7 @@ impl World {
             return Err(EcsError::StaleEntity { entity });
         }
         let cell = self.pools.get(&id).ok_or_else(|| unknown(id))?;
-        let pool = cell.try_read().ok_or_else(|| EcsError::BorrowConflict {
+        let pool = cell.try_read().ok_or(EcsError::BorrowConflict {
             id,
             name: None,
             held: Held::Mutably,
@@ -104,7 +104,7 @@ impl World {
         ids.sort_unstable();
         ids.into_iter()
             .map(|id| {
-                self.erased_pool(id).ok_or_else(|| EcsError::BorrowConflict {
+                self.erased_pool(id).ok_or(EcsError::BorrowConflict {
                     id,
                     name: None,
                     held: Held::Mutably,
