@@ -158,7 +158,8 @@ impl SparseIndex {
         }
     }
 
-    /// Heap bytes held: the page table plus every allocated page.
+    /// Heap bytes held: the far page table plus every allocated page (the inline table is
+    /// part of the pool itself).
     pub(crate) fn heap_bytes(&self) -> usize {
         let pages = self.near.iter().chain(&self.far).flatten().count();
         self.far.capacity() * size_of::<Option<Page>>() + pages * size_of::<[u32; PAGE_SIZE]>()
