@@ -91,6 +91,16 @@ pub struct World {
 
 playground_kernel::model!(World = "playground.ecs.World");
 
+/// `T`'s pool is borrowed as `held`. Built only on a conflict (`ok_or_else`): an error value
+/// built eagerly on every borrow was dropped by an out-of-line call in every query's setup.
+fn borrow_conflict<T: Component>(held: Held) -> EcsError {
+    EcsError::BorrowConflict {
+        id: T::ID,
+        name: Some(T::NAME),
+        held,
+    }
+}
+
 pub(super) fn unknown(id: ComponentId) -> EcsError {
     EcsError::UnknownComponent { id, name: None }
 }
@@ -277,15 +287,9 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        // The error is built only on a conflict: `ok_or` built and dropped one on every
-        // borrow (an out-of-line drop call in every query's setup).
-        let Some(guard) = cell.try_read_pool::<T>() else {
-            return Err(EcsError::BorrowConflict {
-                id: T::ID,
-                name: Some(T::NAME),
-                held: Held::Mutably,
-            });
-        };
+        let guard = cell
+            .try_read_pool::<T>()
+            .ok_or_else(|| borrow_conflict::<T>(Held::Mutably))?;
         Ok(Some(guard))
     }
 
@@ -295,15 +299,9 @@ impl World {
         let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
-        // The error is built only on a conflict: `ok_or` built and dropped one on every
-        // borrow (an out-of-line drop call in every query's setup).
-        let Some(guard) = cell.try_write_pool::<T>() else {
-            return Err(EcsError::BorrowConflict {
-                id: T::ID,
-                name: Some(T::NAME),
-                held: Held::Elsewhere,
-            });
-        };
+        let guard = cell
+            .try_write_pool::<T>()
+            .ok_or_else(|| borrow_conflict::<T>(Held::Elsewhere))?;
         Ok(Some(guard))
     }
 
