@@ -66,6 +66,15 @@ impl PoolCell {
         self.type_id == TypeId::of::<TypedPool<T>>()
     }
 
+    /// Panics unless the pool holds `T`s (two component types registered under one id): the
+    /// check every typed access makes before its unchecked downcast.
+    #[inline(always)]
+    fn expect_holds<T: Component>(&self) {
+        if !self.holds::<T>() {
+            Self::wrong_type::<T>();
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn wrong_type<T: Component>() -> ! {
@@ -79,9 +88,7 @@ impl PoolCell {
     /// type (two component types registered under one id).
     #[inline(always)]
     pub(crate) fn typed_mut<T: Component>(&mut self) -> &mut TypedPool<T> {
-        if !self.holds::<T>() {
-            Self::wrong_type::<T>();
-        }
+        self.expect_holds::<T>();
         let erased: *mut dyn ErasedPool = &mut **self.lock.get_mut();
         // The stored `type_id` is the pointee's (module invariant) and equals `TypedPool<T>`'s;
         // the thin-pointer cast keeps the address; the reference is unique because it comes
@@ -112,9 +119,7 @@ impl PoolCell {
     pub(crate) fn try_read_pool<T: Component>(
         &self,
     ) -> Option<MappedRwLockReadGuard<'_, ComponentPool<T>>> {
-        if !self.holds::<T>() {
-            Self::wrong_type::<T>();
-        }
+        self.expect_holds::<T>();
         Some(RwLockReadGuard::map(self.lock.try_read()?, |pool| {
             let erased: *const dyn ErasedPool = &**pool;
             // SAFETY: as in `typed_mut`; the reference is shared, bounded by the read guard.
@@ -127,9 +132,7 @@ impl PoolCell {
     pub(crate) fn try_write_pool<T: Component>(
         &self,
     ) -> Option<MappedRwLockWriteGuard<'_, ComponentPool<T>>> {
-        if !self.holds::<T>() {
-            Self::wrong_type::<T>();
-        }
+        self.expect_holds::<T>();
         Some(RwLockWriteGuard::map(self.lock.try_write()?, |pool| {
             let erased: *mut dyn ErasedPool = &mut **pool;
             // SAFETY: as in `typed_mut`; the reference is unique, bounded by the write guard.
