@@ -6,10 +6,11 @@ use super::storage::TypedPool;
 use crate::engine::Queries;
 use crate::engine::alignment::AlignmentCache;
 use crate::engine::pool_cell::PoolCell;
+use crate::engine::pool_table::PoolTable;
 use crate::error::{EcsError, Held};
 use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::sync::{MappedRwLockReadGuard, MappedRwLockWriteGuard};
-use playground_kernel::{ComponentId, Entity, Executor, IdTable, ScopedThreads};
+use playground_kernel::{ComponentId, Entity, Executor, ScopedThreads};
 use playground_pools::ComponentPool;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -74,7 +75,7 @@ impl<T: Component> Writer<'_, T> {
 #[derive(Default)]
 pub struct World {
     pub(crate) entities: Entities,
-    pub(crate) pools: IdTable<ComponentId, PoolCell>,
+    pub(crate) pools: PoolTable,
     resources: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
     pub(crate) alignment: AlignmentCache,
     pub(crate) queries: Queries,
@@ -216,8 +217,8 @@ impl World {
         }
         // A live entity is never stale for its pools (despawn cleared it from every pool); the
         // pool's refusal is still reported, never swallowed. Registering is kept out of line
-        // so the registered case is a probe and the pool's insert.
-        let pool = match self.pools.get_mut_owned(&T::ID, PoolCell::holds::<T>) {
+        // so the registered case is a lookup and the pool's insert.
+        let pool = match self.pools.typed_mut::<T>() {
             Some(cell) => &mut cell.typed_mut::<T>().pool,
             None => self.register_cold::<T>(),
         };
@@ -238,7 +239,7 @@ impl World {
         // under this exact generation proves `entity` alive; only a miss asks the allocator.
         if let Some(removed) = self
             .pools
-            .get_mut_owned(&T::ID, PoolCell::holds::<T>)
+            .typed_mut::<T>()
             .and_then(|cell| cell.typed_mut::<T>().pool.remove(entity))
         {
             return Ok(Some(removed));
@@ -256,7 +257,7 @@ impl World {
         let World {
             entities, pools, ..
         } = self;
-        let cell = pools.get_mut(&T::ID).expect("just registered");
+        let cell = pools.typed_mut::<T>().expect("just registered");
         Writer {
             entities,
             pool: &mut cell.typed_mut::<T>().pool,
@@ -266,7 +267,7 @@ impl World {
     /// `entity`'s `T`, through `&mut self` with no lock: the fastest single access.
     #[inline]
     pub fn get_mut<T: Component>(&mut self, entity: Entity) -> Option<&mut T> {
-        let cell = self.pools.get_mut_owned(&T::ID, PoolCell::holds::<T>)?;
+        let cell = self.pools.typed_mut::<T>()?;
         cell.typed_mut::<T>().pool.get_mut(entity)
     }
 
@@ -284,7 +285,7 @@ impl World {
     /// Shared access to `T`'s pool for a batch of reads; `Ok(None)` if `T` was never
     /// registered.
     pub fn pool<T: Component>(&self) -> Result<Option<PoolRef<'_, T>>, EcsError> {
-        let Some(cell) = self.pools.get(&T::ID) else {
+        let Some(cell) = self.pools.typed::<T>() else {
             return Ok(None);
         };
         let guard = cell
@@ -296,7 +297,7 @@ impl World {
     /// Exclusive access to `T`'s pool for a batch of writes; `Ok(None)` if `T` was never
     /// registered.
     pub fn pool_mut<T: Component>(&self) -> Result<Option<PoolMut<'_, T>>, EcsError> {
-        let Some(cell) = self.pools.get(&T::ID) else {
+        let Some(cell) = self.pools.typed::<T>() else {
             return Ok(None);
         };
         let guard = cell
@@ -362,9 +363,7 @@ impl World {
     pub fn empty_like(&self) -> World {
         let pools = self
             .pools
-            .iter()
-            .map(|(id, cell)| (*id, PoolCell::from_erased(cell.read().empty_like())))
-            .collect();
+            .map(|cell| PoolCell::from_erased(cell.read().empty_like()));
         World {
             entities: Entities::default(),
             pools,

@@ -1,0 +1,428 @@
+//! `PoolTable`: a world's component pools by id. The first pools registered live in the world
+//! itself, each in one of two fixed places its id names; the rest live in an [`IdTable`].
+//!
+//! `World::insert`, `World::remove` and `World::get_mut` find the pool on every call, and a
+//! user's loop calls them once per entity. In a heap table the walk is world -> slot array ->
+//! slot -> pool; a pool stored in the world sits at an offset the compiler computes from the
+//! id's constant bits, so the walk is world -> pool, one dependent load shorter. Profiled on
+//! `ecs/add_remove`, that load was most of what `World::insert` cost over `Writer::insert`
+//! (which finds the pool once); the README gives the figures. Two places per id rather than
+//! one keep a clash of a few hash bits from sending a world's second or third type to the
+//! far table.
+//!
+//! The near places are indexed by the high bits of a multiple of the id and the far table by
+//! the id's low bits, so the types that clash near are not thereby crowded together far.
+//!
+//! Invariants: a key is stored once, either in a near slot that is one of its
+//! [`near_slots`] or in the far table, and then only if both of its near slots were taken
+//! when it was inserted. Nothing is removed, so a key never moves and where it lives depends
+//! on registration order alone.
+
+use super::pool_cell::PoolCell;
+use crate::model::Component;
+use playground_kernel::{ComponentId, IdTable};
+
+/// log2 of the number of near slots.
+const NEAR_BITS: u32 = 5;
+/// Number of pools a world can hold in place.
+const NEAR: usize = 1 << NEAR_BITS;
+
+/// The two near slots `id` may live in: two disjoint bit fields of the id multiplied by an odd
+/// constant (Fibonacci hashing), whose high bits depend on every bit of the id. The id's own
+/// high bits would not do: FNV-1a leaves them alike for names that differ only in their last
+/// characters (`game.A`, `game.B`).
+#[inline(always)]
+const fn near_slots(id: ComponentId) -> [usize; 2] {
+    let bits = id.to_bits().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let first = bits >> (u64::BITS - NEAR_BITS);
+    let second = (bits >> (u64::BITS - 2 * NEAR_BITS)) & (NEAR as u64 - 1);
+    [first as usize, second as usize]
+}
+
+/// A world's pools, each stored once under its component id.
+pub(crate) struct PoolTable {
+    near: [Option<(ComponentId, PoolCell)>; NEAR],
+    far: IdTable<ComponentId, PoolCell>,
+}
+
+impl Default for PoolTable {
+    fn default() -> Self {
+        Self {
+            near: std::array::from_fn(|_| None),
+            far: IdTable::new(),
+        }
+    }
+}
+
+impl PoolTable {
+    /// The cell holding `T`s: what every typed access starts with.
+    ///
+    /// A cell holding `T`s is stored only under `T::ID` (see [`PoolCell::holds`]), so in one
+    /// of `T::ID`'s near slots the type compare stands in for the key compare. Off that
+    /// path (a far type, or one whose id another type holds) this is [`Self::get`].
+    #[inline(always)]
+    pub(crate) fn typed<T: Component>(&self) -> Option<&PoolCell> {
+        let [first, second] = near_slots(T::ID);
+        for at in [first, second] {
+            if let Some((_, cell)) = &self.near[at]
+                && cell.holds::<T>()
+            {
+                return Some(cell);
+            }
+        }
+        self.get(&T::ID)
+    }
+
+    /// [`Self::typed`], mutably.
+    #[inline(always)]
+    pub(crate) fn typed_mut<T: Component>(&mut self) -> Option<&mut PoolCell> {
+        let [first, second] = near_slots(T::ID);
+        // Tested, then borrowed: a borrow returned from inside the test would stay live over
+        // the fallback (the borrow checker cannot end it on the path that does not return).
+        for at in [first, second] {
+            if matches!(&self.near[at], Some((_, cell)) if cell.holds::<T>()) {
+                return self.near[at].as_mut().map(|(_, cell)| cell);
+            }
+        }
+        self.get_mut(&T::ID)
+    }
+
+    /// The near slot holding `id`, if it lives near.
+    #[inline]
+    fn near_slot_of(&self, id: &ComponentId) -> Option<usize> {
+        near_slots(*id)
+            .into_iter()
+            .find(|&at| matches!(&self.near[at], Some((key, _)) if key == id))
+    }
+
+    /// The cell stored under `id`.
+    #[inline]
+    pub(crate) fn get(&self, id: &ComponentId) -> Option<&PoolCell> {
+        match self.near_slot_of(id) {
+            Some(at) => self.near[at].as_ref().map(|(_, cell)| cell),
+            None => self.far.get(id),
+        }
+    }
+
+    /// The cell stored under `id`, mutably.
+    #[inline]
+    pub(crate) fn get_mut(&mut self, id: &ComponentId) -> Option<&mut PoolCell> {
+        match self.near_slot_of(id) {
+            Some(at) => self.near[at].as_mut().map(|(_, cell)| cell),
+            None => self.far.get_mut(id),
+        }
+    }
+
+    /// The cell under `id`, storing `make()` first if there is none: in the first free of
+    /// its near slots, or else in the far table.
+    pub(crate) fn get_or_insert_with(
+        &mut self,
+        id: ComponentId,
+        make: impl FnOnce() -> PoolCell,
+    ) -> &mut PoolCell {
+        if let Some(at) = self.near_slot_of(&id) {
+            return &mut self.near[at].as_mut().expect("found above").1;
+        }
+        // A far key found both its near slots taken, and near slots are never freed, so a
+        // free one here means `id` is not stored at all.
+        match near_slots(id)
+            .into_iter()
+            .find(|&at| self.near[at].is_none())
+        {
+            Some(at) => &mut self.near[at].insert((id, make())).1,
+            None => self.far.get_or_insert_with(id, make),
+        }
+    }
+
+    /// The cells of `N` distinct ids at once, mutably; `None` for an id with none. Panics if
+    /// two ids are equal.
+    pub(crate) fn get_disjoint_mut<const N: usize>(
+        &mut self,
+        ids: [&ComponentId; N],
+    ) -> [Option<&mut PoolCell>; N] {
+        assert!(
+            (1..N).all(|i| !ids[..i].contains(&ids[i])),
+            "get_disjoint_mut: the same id twice"
+        );
+        // Ids stored near are not in the far table, so it answers `None` for them.
+        let mut found = self.far.get_disjoint_mut(ids);
+        for (key, cell) in self.near.iter_mut().flatten() {
+            if let Some(n) = ids.iter().position(|id| *id == key) {
+                found[n] = Some(cell);
+            }
+        }
+        found
+    }
+
+    /// Every entry: the near ones in slot order, then the far ones.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&ComponentId, &PoolCell)> {
+        let near = self.near.iter().flatten().map(|(key, cell)| (key, cell));
+        near.chain(self.far.iter())
+    }
+
+    /// Every cell.
+    pub(crate) fn values(&self) -> impl Iterator<Item = &PoolCell> {
+        self.iter().map(|(_, cell)| cell)
+    }
+
+    /// Every cell, mutably.
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut PoolCell> {
+        let near = self.near.iter_mut().flatten().map(|(_, cell)| cell);
+        near.chain(self.far.values_mut())
+    }
+
+    /// Every id.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &ComponentId> {
+        self.iter().map(|(key, _)| key)
+    }
+
+    /// A table of `make(cell)` for every cell, each stored where its source is (so a world
+    /// built from this one finds its pools as fast as this one did).
+    pub(crate) fn map(&self, make: impl Fn(&PoolCell) -> PoolCell) -> Self {
+        Self {
+            near: std::array::from_fn(|at| {
+                let (key, cell) = self.near[at].as_ref()?;
+                Some((*key, make(cell)))
+            }),
+            far: self
+                .far
+                .iter()
+                .map(|(key, cell)| (*key, make(cell)))
+                .collect(),
+        }
+    }
+
+    /// Whether `id` lives in the far table (for tests of placement).
+    #[cfg(test)]
+    fn is_far(&self, id: &ComponentId) -> bool {
+        self.near_slot_of(id).is_none() && self.far.get(id).is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{NEAR, PoolTable, near_slots};
+    use crate::engine::pool_cell::PoolCell;
+    use crate::model::Component;
+    use crate::model::storage::TypedPool;
+    use playground_kernel::ComponentId;
+    use proptest::prelude::*;
+
+    /// The `nth` id (from 0) whose near slots are `slots`: ids are chosen by where they land,
+    /// so the tests can make types clash on purpose.
+    const fn id_landing(slots: [usize; 2], nth: usize) -> u64 {
+        let mut bits = 1u64;
+        let mut seen = 0;
+        loop {
+            let [first, second] = near_slots(ComponentId::from_bits(bits));
+            if first == slots[0] && second == slots[1] {
+                if seen == nth {
+                    return bits;
+                }
+                seen += 1;
+            }
+            bits += 1;
+        }
+    }
+
+    /// Six test ids: kinds 0..3 share both near slots (the third of them must go far), kind 3
+    /// has them the other way round, kind 4 shares kind 0's first slot only, and kind 5 lands
+    /// on kind 4's second slot first.
+    const IDS: [u64; 6] = [
+        id_landing([3, 7], 0),
+        id_landing([3, 7], 1),
+        id_landing([3, 7], 2),
+        id_landing([7, 3], 0),
+        id_landing([3, 12], 0),
+        id_landing([12, 20], 0),
+    ];
+    const NAMES: [&str; 7] = ["c0", "c1", "c2", "c3", "c4", "c5", "c0.impostor"];
+
+    /// Test component `K`, under `IDS[K]`; kind 6 is another type under kind 0's id.
+    struct C<const K: usize>;
+    impl<const K: usize> Component for C<K> {
+        const NAME: &'static str = NAMES[K];
+        const ID: ComponentId = ComponentId::from_bits(IDS[K % 6]);
+    }
+
+    /// Runs `$body` with `$T` the test component of kind `$k`.
+    macro_rules! with_kind {
+        ($k:expr, $T:ident => $body:expr) => {
+            match $k {
+                0 => {
+                    type $T = C<0>;
+                    $body
+                }
+                1 => {
+                    type $T = C<1>;
+                    $body
+                }
+                2 => {
+                    type $T = C<2>;
+                    $body
+                }
+                3 => {
+                    type $T = C<3>;
+                    $body
+                }
+                4 => {
+                    type $T = C<4>;
+                    $body
+                }
+                _ => {
+                    type $T = C<5>;
+                    $body
+                }
+            }
+        };
+    }
+
+    fn register<T: Component>(table: &mut PoolTable) {
+        let cell = table.get_or_insert_with(T::ID, || PoolCell::new(TypedPool::<T>::plain()));
+        assert!(cell.holds::<T>());
+    }
+
+    /// Each key sits in one of its own near slots, or far with both of them taken.
+    fn assert_placed(table: &PoolTable) {
+        for (at, slot) in table.near.iter().enumerate() {
+            if let Some((key, _)) = slot {
+                assert!(
+                    near_slots(*key).contains(&at),
+                    "{key:?} in foreign slot {at}"
+                );
+            }
+        }
+        for (key, _) in table.far.iter() {
+            for at in near_slots(*key) {
+                assert!(table.near[at].is_some(), "{key:?} far with slot {at} free");
+            }
+        }
+    }
+
+    #[test]
+    fn the_ids_land_where_the_tests_say() {
+        for (k, id) in IDS.iter().enumerate() {
+            let slots = near_slots(ComponentId::from_bits(*id));
+            assert!(slots.iter().all(|&at| at < NEAR), "kind {k}");
+        }
+        assert_eq!(near_slots(ComponentId::from_bits(IDS[2])), [3, 7]);
+        assert_eq!(near_slots(ComponentId::from_bits(IDS[5])), [12, 20]);
+    }
+
+    #[test]
+    fn a_third_type_on_two_taken_slots_goes_far_and_is_found_there() {
+        let mut table = PoolTable::default();
+        register::<C<0>>(&mut table);
+        register::<C<1>>(&mut table);
+        register::<C<2>>(&mut table);
+        register::<C<3>>(&mut table);
+        assert!(!table.is_far(&C::<0>::ID) && !table.is_far(&C::<1>::ID));
+        assert!(table.is_far(&C::<2>::ID) && table.is_far(&C::<3>::ID));
+        assert!(table.near[3].as_ref().unwrap().1.holds::<C<0>>());
+        assert!(table.near[7].as_ref().unwrap().1.holds::<C<1>>());
+        assert!(table.typed_mut::<C<2>>().unwrap().holds::<C<2>>());
+        assert!(table.typed::<C<3>>().unwrap().holds::<C<3>>());
+        assert!(table.typed::<C<4>>().is_none());
+        assert_placed(&table);
+    }
+
+    #[test]
+    fn a_type_under_another_types_id_gets_that_cell_for_its_caller_to_refuse() {
+        let mut table = PoolTable::default();
+        register::<C<0>>(&mut table);
+        // The type test fails in both near slots; the key finds kind 0's cell, which the
+        // world's typed access then refuses (`PoolCell::typed_mut` panics).
+        let cell = table.typed::<C<6>>().expect("found by key");
+        assert!(cell.holds::<C<0>>() && !cell.holds::<C<6>>());
+        let mut made = false;
+        table.get_or_insert_with(C::<6>::ID, || {
+            made = true;
+            PoolCell::new(TypedPool::<C<6>>::plain())
+        });
+        assert!(!made, "a stored id is never stored twice");
+        assert_eq!(table.keys().count(), 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "the same id twice")]
+    fn disjoint_access_refuses_an_id_twice() {
+        let mut table = PoolTable::default();
+        register::<C<0>>(&mut table);
+        let _ = table.get_disjoint_mut([&C::<0>::ID, &C::<0>::ID]);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Register(usize),
+        Lookup(usize),
+        Disjoint(usize, usize),
+        Rebuild,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => (0usize..6).prop_map(Op::Register),
+            3 => (0usize..6).prop_map(Op::Lookup),
+            2 => (0usize..6, 0usize..6).prop_map(|(a, b)| Op::Disjoint(a, b)),
+            1 => Just(Op::Rebuild),
+        ]
+    }
+
+    proptest! {
+        /// State machine against the set of registered kinds: every way in finds exactly the
+        /// registered kinds' cells, each holding its own type, in any registration order;
+        /// placement keeps its invariant, and a rebuilt table keeps every cell's place.
+        #[test]
+        fn the_table_matches_a_set_of_kinds(ops in prop::collection::vec(op(), 1..40)) {
+            let mut table = PoolTable::default();
+            let mut registered = [false; 6];
+            for op in ops {
+                match op {
+                    Op::Register(k) => {
+                        with_kind!(k, T => register::<T>(&mut table));
+                        registered[k] = true;
+                    }
+                    Op::Lookup(k) => with_kind!(k, T => {
+                        let id = T::ID;
+                        prop_assert_eq!(table.typed::<T>().is_some(), registered[k]);
+                        prop_assert_eq!(table.get(&id).is_some(), registered[k]);
+                        if registered[k] {
+                            prop_assert!(table.typed::<T>().unwrap().holds::<T>());
+                            prop_assert!(table.typed_mut::<T>().unwrap().holds::<T>());
+                            prop_assert!(table.get_mut(&id).unwrap().holds::<T>());
+                        } else {
+                            prop_assert!(table.typed_mut::<T>().is_none());
+                        }
+                    }),
+                    Op::Disjoint(a, b) if a != b => {
+                        let ids = [ComponentId::from_bits(IDS[a]), ComponentId::from_bits(IDS[b])];
+                        let [x, y] = table.get_disjoint_mut([&ids[0], &ids[1]]);
+                        prop_assert_eq!(x.is_some(), registered[a]);
+                        prop_assert_eq!(y.is_some(), registered[b]);
+                        if let Some(x) = x {
+                            prop_assert!(with_kind!(a, T => x.holds::<T>()));
+                        }
+                        if let Some(y) = y {
+                            prop_assert!(with_kind!(b, T => y.holds::<T>()));
+                        }
+                    }
+                    Op::Disjoint(..) => {}
+                    Op::Rebuild => {
+                        let rebuilt = table.map(|cell| PoolCell::from_erased(cell.read().empty_like()));
+                        for id in table.keys() {
+                            prop_assert_eq!(rebuilt.is_far(id), table.is_far(id));
+                        }
+                        table = rebuilt;
+                    }
+                }
+                assert_placed(&table);
+                let mut keys: Vec<u64> = table.keys().map(|id| id.to_bits()).collect();
+                keys.sort_unstable();
+                let mut expected: Vec<u64> = (0..6).filter(|&k| registered[k]).map(|k| IDS[k]).collect();
+                expected.sort_unstable();
+                prop_assert_eq!(keys, expected);
+                prop_assert_eq!(table.values().count(), table.values_mut().count());
+            }
+        }
+    }
+}
