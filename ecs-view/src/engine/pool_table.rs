@@ -10,6 +10,12 @@
 //! one keep a clash of a few hash bits from sending a world's second or third type to the
 //! far table.
 //!
+//! The cost moves to the types that do not fit: a type in its second slot passes the test of
+//! its first, and a far type passes both before its far-table probe, so each pays a little
+//! more than every type did when all lived in the heap table. Registration order decides
+//! (the first types registered, usually the ones spawned at start-up, live near); the
+//! README's `ecs/add_remove` notes say what each case measured.
+//!
 //! The near places are indexed by the high bits of a multiple of the id and the far table by
 //! the id's low bits, so the types that clash near are not thereby crowded together far.
 //!
@@ -23,7 +29,7 @@ use crate::model::Component;
 use playground_kernel::{ComponentId, IdTable};
 
 /// log2 of the number of near slots.
-const NEAR_BITS: u32 = 5;
+const NEAR_BITS: u32 = 6;
 /// Number of pools a world can hold in place.
 const NEAR: usize = 1 << NEAR_BITS;
 
@@ -39,15 +45,40 @@ const fn near_slots(id: ComponentId) -> [usize; 2] {
     [first as usize, second as usize]
 }
 
+/// Marks a free slot in `PoolTable::near_ids`; so an id of 0 is never stored near.
+const FREE: u64 = 0;
+
+/// Which of `id`'s near slots holds it, if either does.
+#[inline(always)]
+fn near_slot_of(near_ids: &[u64; NEAR], id: ComponentId) -> Option<usize> {
+    let bits = id.to_bits();
+    let [first, second] = near_slots(id);
+    if bits == FREE {
+        None
+    } else if near_ids[first] == bits {
+        Some(first)
+    } else if near_ids[second] == bits {
+        Some(second)
+    } else {
+        None
+    }
+}
+
 /// A world's pools, each stored once under its component id.
 pub(crate) struct PoolTable {
-    near: [Option<(ComponentId, PoolCell)>; NEAR],
+    /// Each near slot's id, [`FREE`] if it has none: by-id lookups compare these, and typed
+    /// ones pass over a second slot with one 8-byte load of it rather than the three a cell's
+    /// type test takes (the Option's tag and the 16-byte `TypeId`).
+    near_ids: [u64; NEAR],
+    /// The cell of each near slot; `Some` exactly where `near_ids` is not [`FREE`].
+    near: [Option<PoolCell>; NEAR],
     far: IdTable<ComponentId, PoolCell>,
 }
 
 impl Default for PoolTable {
     fn default() -> Self {
         Self {
+            near_ids: [FREE; NEAR],
             near: std::array::from_fn(|_| None),
             far: IdTable::new(),
         }
@@ -55,51 +86,37 @@ impl Default for PoolTable {
 }
 
 impl PoolTable {
-    /// The cell holding `T`s: what every typed access starts with.
+    /// The cell stored under `T::ID`, mutably: what `World::insert`, `remove` and `get_mut`
+    /// start with. `T::ID` is a constant, so both near slots are at constant offsets.
     ///
-    /// A cell holding `T`s is stored only under `T::ID` (see [`PoolCell::holds`]), so in one
-    /// of `T::ID`'s near slots the type compare stands in for the key compare. Off that
-    /// path (a far type, or one whose id another type holds) this is [`Self::get`].
-    #[inline(always)]
-    pub(crate) fn typed<T: Component>(&self) -> Option<&PoolCell> {
-        let [first, second] = near_slots(T::ID);
-        for at in [first, second] {
-            if let Some((_, cell)) = &self.near[at]
-                && cell.holds::<T>()
-            {
-                return Some(cell);
-            }
-        }
-        self.get(&T::ID)
-    }
-
-    /// [`Self::typed`], mutably.
+    /// The first slot is accepted on the cell's type test alone, which the caller's typed
+    /// access repeats and the compiler merges: a cell holding `T`s is stored only under
+    /// `T::ID` (see [`PoolCell::holds`]). Testing the id first instead measured slower for the
+    /// common case, a type in its first slot. The second slot is tested by id; the far
+    /// table's home slot by type again.
     #[inline(always)]
     pub(crate) fn typed_mut<T: Component>(&mut self) -> Option<&mut PoolCell> {
         let [first, second] = near_slots(T::ID);
-        // Tested, then borrowed: a borrow returned from inside the test would stay live over
-        // the fallback (the borrow checker cannot end it on the path that does not return).
-        for at in [first, second] {
-            if matches!(&self.near[at], Some((_, cell)) if cell.holds::<T>()) {
-                return self.near[at].as_mut().map(|(_, cell)| cell);
-            }
+        if matches!(&self.near[first], Some(cell) if cell.holds::<T>()) {
+            return self.near[first].as_mut();
         }
-        self.get_mut(&T::ID)
-    }
-
-    /// The near slot holding `id`, if it lives near.
-    #[inline]
-    fn near_slot_of(&self, id: &ComponentId) -> Option<usize> {
-        near_slots(*id)
-            .into_iter()
-            .find(|&at| matches!(&self.near[at], Some((key, _)) if key == id))
+        if self.near_ids[second] == T::ID.to_bits() && T::ID.to_bits() != FREE {
+            return self.near[second].as_mut();
+        }
+        if let Some(cell) = self.far.get_mut_owned(&T::ID, PoolCell::holds::<T>) {
+            return Some(cell);
+        }
+        // Another type stored under `T::ID` in its first slot: that cell, for the caller to
+        // refuse.
+        let at = near_slot_of(&self.near_ids, T::ID)?;
+        self.near[at].as_mut()
     }
 
     /// The cell stored under `id`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, id: &ComponentId) -> Option<&PoolCell> {
-        match self.near_slot_of(id) {
-            Some(at) => self.near[at].as_ref().map(|(_, cell)| cell),
+        match near_slot_of(&self.near_ids, *id) {
+            Some(at) => self.near[at].as_ref(),
             None => self.far.get(id),
         }
     }
@@ -107,8 +124,8 @@ impl PoolTable {
     /// The cell stored under `id`, mutably.
     #[inline]
     pub(crate) fn get_mut(&mut self, id: &ComponentId) -> Option<&mut PoolCell> {
-        match self.near_slot_of(id) {
-            Some(at) => self.near[at].as_mut().map(|(_, cell)| cell),
+        match near_slot_of(&self.near_ids, *id) {
+            Some(at) => self.near[at].as_mut(),
             None => self.far.get_mut(id),
         }
     }
@@ -120,16 +137,19 @@ impl PoolTable {
         id: ComponentId,
         make: impl FnOnce() -> PoolCell,
     ) -> &mut PoolCell {
-        if let Some(at) = self.near_slot_of(&id) {
-            return &mut self.near[at].as_mut().expect("found above").1;
+        if let Some(at) = near_slot_of(&self.near_ids, id) {
+            return self.near[at].as_mut().expect("a near id has its cell");
         }
-        // A far key found both its near slots taken, and near slots are never freed, so a
+        // A far id found both its near slots taken, and near slots are never freed, so a
         // free one here means `id` is not stored at all.
-        match near_slots(id)
+        let free = near_slots(id)
             .into_iter()
-            .find(|&at| self.near[at].is_none())
-        {
-            Some(at) => &mut self.near[at].insert((id, make())).1,
+            .find(|&at| self.near_ids[at] == FREE && id.to_bits() != FREE);
+        match free {
+            Some(at) => {
+                self.near_ids[at] = id.to_bits();
+                self.near[at].insert(make())
+            }
             None => self.far.get_or_insert_with(id, make),
         }
     }
@@ -146,8 +166,9 @@ impl PoolTable {
         );
         // Ids stored near are not in the far table, so it answers `None` for them.
         let mut found = self.far.get_disjoint_mut(ids);
-        for (key, cell) in self.near.iter_mut().flatten() {
-            if let Some(n) = ids.iter().position(|id| *id == key) {
+        for (bits, cell) in self.near_ids.iter().zip(&mut self.near) {
+            let key = ComponentId::from_bits(*bits);
+            if let (Some(cell), Some(n)) = (cell, ids.iter().position(|id| **id == key)) {
                 found[n] = Some(cell);
             }
         }
@@ -155,9 +176,10 @@ impl PoolTable {
     }
 
     /// Every entry: the near ones in slot order, then the far ones.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&ComponentId, &PoolCell)> {
-        let near = self.near.iter().flatten().map(|(key, cell)| (key, cell));
-        near.chain(self.far.iter())
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (ComponentId, &PoolCell)> {
+        let near = (self.near_ids.iter().zip(&self.near))
+            .filter_map(|(bits, cell)| Some((ComponentId::from_bits(*bits), cell.as_ref()?)));
+        near.chain(self.far.iter().map(|(id, cell)| (*id, cell)))
     }
 
     /// Every cell.
@@ -167,27 +189,24 @@ impl PoolTable {
 
     /// Every cell, mutably.
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut PoolCell> {
-        let near = self.near.iter_mut().flatten().map(|(_, cell)| cell);
-        near.chain(self.far.values_mut())
+        self.near.iter_mut().flatten().chain(self.far.values_mut())
     }
 
     /// Every id.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = &ComponentId> {
-        self.iter().map(|(key, _)| key)
+    pub(crate) fn keys(&self) -> impl Iterator<Item = ComponentId> {
+        self.iter().map(|(id, _)| id)
     }
 
     /// A table of `make(cell)` for every cell, each stored where its source is (so a world
     /// built from this one finds its pools as fast as this one did).
     pub(crate) fn map(&self, make: impl Fn(&PoolCell) -> PoolCell) -> Self {
         Self {
-            near: std::array::from_fn(|at| {
-                let (key, cell) = self.near[at].as_ref()?;
-                Some((*key, make(cell)))
-            }),
+            near_ids: self.near_ids,
+            near: std::array::from_fn(|at| self.near[at].as_ref().map(&make)),
             far: self
                 .far
                 .iter()
-                .map(|(key, cell)| (*key, make(cell)))
+                .map(|(id, cell)| (*id, make(cell)))
                 .collect(),
         }
     }
@@ -195,13 +214,13 @@ impl PoolTable {
     /// Whether `id` lives in the far table (for tests of placement).
     #[cfg(test)]
     fn is_far(&self, id: &ComponentId) -> bool {
-        self.near_slot_of(id).is_none() && self.far.get(id).is_some()
+        near_slot_of(&self.near_ids, *id).is_none() && self.far.get(id).is_some()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{NEAR, PoolTable, near_slots};
+    use super::{FREE, NEAR, PoolTable, near_slots};
     use crate::engine::pool_cell::PoolCell;
     use crate::model::Component;
     use crate::model::storage::TypedPool;
@@ -282,19 +301,29 @@ mod tests {
         assert!(cell.holds::<T>());
     }
 
-    /// Each key sits in one of its own near slots, or far with both of them taken.
+    /// Each key sits in one of its own near slots, with its cell, or far with both of them
+    /// taken.
     fn assert_placed(table: &PoolTable) {
-        for (at, slot) in table.near.iter().enumerate() {
-            if let Some((key, _)) = slot {
+        for (at, bits) in table.near_ids.iter().enumerate() {
+            assert_eq!(
+                *bits != FREE,
+                table.near[at].is_some(),
+                "slot {at}: id and cell"
+            );
+            if *bits != FREE {
+                let key = ComponentId::from_bits(*bits);
                 assert!(
-                    near_slots(*key).contains(&at),
+                    near_slots(key).contains(&at),
                     "{key:?} in foreign slot {at}"
                 );
             }
         }
         for (key, _) in table.far.iter() {
             for at in near_slots(*key) {
-                assert!(table.near[at].is_some(), "{key:?} far with slot {at} free");
+                assert!(
+                    table.near_ids[at] != FREE,
+                    "{key:?} far with slot {at} free"
+                );
             }
         }
     }
@@ -318,11 +347,11 @@ mod tests {
         register::<C<3>>(&mut table);
         assert!(!table.is_far(&C::<0>::ID) && !table.is_far(&C::<1>::ID));
         assert!(table.is_far(&C::<2>::ID) && table.is_far(&C::<3>::ID));
-        assert!(table.near[3].as_ref().unwrap().1.holds::<C<0>>());
-        assert!(table.near[7].as_ref().unwrap().1.holds::<C<1>>());
+        assert!(table.near[3].as_ref().unwrap().holds::<C<0>>());
+        assert!(table.near[7].as_ref().unwrap().holds::<C<1>>());
         assert!(table.typed_mut::<C<2>>().unwrap().holds::<C<2>>());
-        assert!(table.typed::<C<3>>().unwrap().holds::<C<3>>());
-        assert!(table.typed::<C<4>>().is_none());
+        assert!(table.get(&C::<3>::ID).unwrap().holds::<C<3>>());
+        assert!(table.typed_mut::<C<4>>().is_none());
         assert_placed(&table);
     }
 
@@ -330,9 +359,9 @@ mod tests {
     fn a_type_under_another_types_id_gets_that_cell_for_its_caller_to_refuse() {
         let mut table = PoolTable::default();
         register::<C<0>>(&mut table);
-        // The type test fails in both near slots; the key finds kind 0's cell, which the
-        // world's typed access then refuses (`PoolCell::typed_mut` panics).
-        let cell = table.typed::<C<6>>().expect("found by key");
+        // The key finds kind 0's cell, which the world's typed access then refuses
+        // (`PoolCell::typed_mut` panics).
+        let cell = table.typed_mut::<C<6>>().expect("found by key");
         assert!(cell.holds::<C<0>>() && !cell.holds::<C<6>>());
         let mut made = false;
         table.get_or_insert_with(C::<6>::ID, || {
@@ -384,10 +413,9 @@ mod tests {
                     }
                     Op::Lookup(k) => with_kind!(k, T => {
                         let id = T::ID;
-                        prop_assert_eq!(table.typed::<T>().is_some(), registered[k]);
                         prop_assert_eq!(table.get(&id).is_some(), registered[k]);
                         if registered[k] {
-                            prop_assert!(table.typed::<T>().unwrap().holds::<T>());
+                            prop_assert!(table.get(&id).unwrap().holds::<T>());
                             prop_assert!(table.typed_mut::<T>().unwrap().holds::<T>());
                             prop_assert!(table.get_mut(&id).unwrap().holds::<T>());
                         } else {
@@ -410,7 +438,7 @@ mod tests {
                     Op::Rebuild => {
                         let rebuilt = table.map(|cell| PoolCell::from_erased(cell.read().empty_like()));
                         for id in table.keys() {
-                            prop_assert_eq!(rebuilt.is_far(id), table.is_far(id));
+                            prop_assert_eq!(rebuilt.is_far(&id), table.is_far(&id));
                         }
                         table = rebuilt;
                     }

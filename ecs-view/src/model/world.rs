@@ -285,7 +285,7 @@ impl World {
     /// Shared access to `T`'s pool for a batch of reads; `Ok(None)` if `T` was never
     /// registered.
     pub fn pool<T: Component>(&self) -> Result<Option<PoolRef<'_, T>>, EcsError> {
-        let Some(cell) = self.pools.typed::<T>() else {
+        let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
         let guard = cell
@@ -297,7 +297,7 @@ impl World {
     /// Exclusive access to `T`'s pool for a batch of writes; `Ok(None)` if `T` was never
     /// registered.
     pub fn pool_mut<T: Component>(&self) -> Result<Option<PoolMut<'_, T>>, EcsError> {
-        let Some(cell) = self.pools.typed::<T>() else {
+        let Some(cell) = self.pools.get(&T::ID) else {
             return Ok(None);
         };
         let guard = cell

@@ -100,7 +100,7 @@ impl World {
     /// Type-erased pools, read-locked, in id order: what a snapshot saves. Fails if a pool
     /// is mutably borrowed (a query is running).
     pub fn read_pools(&self) -> Result<Vec<MappedRwLockReadGuard<'_, dyn ErasedPool>>, EcsError> {
-        let mut ids: Vec<ComponentId> = self.pools.keys().copied().collect();
+        let mut ids: Vec<ComponentId> = self.pools.keys().collect();
         ids.sort_unstable();
         ids.into_iter()
             .map(|id| {

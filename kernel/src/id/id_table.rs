@@ -104,6 +104,29 @@ impl<K: Hash + Eq + Clone, V> IdTable<K, V> {
         slots[i].as_mut().map(|(_, v)| v)
     }
 
+    /// The value stored under `key`, mutably, for values that carry proof of their key (a pool
+    /// that knows the component type it holds, and so its id): when `key`'s home slot holds a
+    /// value `owns` accepts, that one check replaces the key compare; otherwise this is
+    /// [`Self::get_mut`] (keys compared, `owns` not asked).
+    ///
+    /// `owns(v)` must be true only for a value stored under `key`.
+    #[inline(always)]
+    pub fn get_mut_owned(&mut self, key: &K, owns: impl Fn(&V) -> bool) -> Option<&mut V> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let at = home(key, mask);
+        if matches!(&self.slots[at], Some((_, v)) if owns(v)) {
+            return self.slots[at].as_mut().map(|(_, v)| v);
+        }
+        self.get_mut_cold(key)
+    }
+
+    /// [`Self::get_mut`] out of line: the rare path of [`Self::get_mut_owned`].
+    #[cold]
+    #[inline(never)]
+    fn get_mut_cold(&mut self, key: &K) -> Option<&mut V> {
+        self.get_mut(key)
+    }
+
     /// The values of `N` distinct keys at once, mutably; `None` for a key with no value.
     /// Panics if two keys are equal (as `HashMap::get_disjoint_mut` does).
     pub fn get_disjoint_mut<const N: usize>(&mut self, keys: [&K; N]) -> [Option<&mut V>; N] {
@@ -227,6 +250,36 @@ mod tests {
     use std::collections::HashMap;
 
     proptest! {
+        /// `get_mut_owned` finds what `get_mut` finds, whether `owns` accepts the home slot's
+        /// value (values carry their key, so `owns` can prove it) or not, with many keys
+        /// sharing home slots.
+        #[test]
+        fn owned_lookups_match_keyed_ones(keys in prop::collection::vec(0u64..64, 0..100), probes in prop::collection::vec(0u64..64, 0..100)) {
+            let spread = |k: u64| ViewId::from_bits(k.wrapping_mul(1 << 20) | (k & 3));
+            let mut table = IdTable::new();
+            let mut reference = HashMap::new();
+            for k in keys {
+                table.insert(spread(k), (spread(k), k));
+                reference.insert(spread(k), (spread(k), k));
+            }
+            for k in probes {
+                let key = spread(k);
+                let expected = reference.get(&key).copied();
+                let proven = table.get_mut_owned(&key, |v| v.0 == key).map(|v| *v);
+                prop_assert_eq!(proven, expected);
+                // An `owns` that accepts nothing still finds the entry by its key.
+                let refused = table.get_mut_owned(&key, |_| false).map(|v| *v);
+                prop_assert_eq!(refused, expected);
+                if let Some(v) = table.get_mut_owned(&key, |v| v.0 == key) {
+                    v.1 += 100;
+                }
+                if let Some(v) = reference.get_mut(&key) {
+                    v.1 += 100;
+                }
+            }
+            prop_assert_eq!(table.len(), reference.len());
+        }
+
         /// Inserts (many colliding in the low bits) and lookups against a `HashMap`.
         #[test]
         fn matches_a_hash_map(ops in prop::collection::vec((0u64..64, any::<u8>(), any::<bool>()), 0..400)) {
