@@ -3,10 +3,36 @@
 
 use crate::components::{N, components};
 use criterion::Criterion;
-use playground_ecs_view::{Entity, World};
+use playground_ecs_view::{Component, Entity, World};
+use playground_kernel::ComponentId;
 use specs::{Builder, WorldExt};
 
 components!(VecStorage: A(f32) = "bench.add_remove.A", B(f32) = "bench.add_remove.B");
+
+/// One more component type per `K`, to crowd a world with registrations (never inserted).
+struct Crowd<const K: usize>;
+impl<const K: usize> Component for Crowd<K> {
+    const NAME: &'static str = "bench.add_remove.Crowd";
+    const ID: ComponentId = ComponentId::from_bits(
+        ComponentId::from_name(Self::NAME)
+            .to_bits()
+            .wrapping_add(K as u64),
+    );
+}
+
+/// Registers `Crowd<K>` for each listed `K`.
+macro_rules! register_crowd {
+    ($world:expr; $($k:literal)*) => {$( $world.register::<Crowd<$k>>(); )*};
+}
+
+/// A world holding `A` for `N` entities, with 128 more component types registered before `B`
+/// is: a large game's world, in which `B`'s pool is not among the few a world keeps in place.
+fn crowded_world() -> (World, Vec<Entity>) {
+    let mut world = World::new();
+    let entities = world.spawn_batch((0..N).map(|_| (A(0.0),)));
+    register_crowd!(world; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90 91 92 93 94 95 96 97 98 99 100 101 102 103 104 105 106 107 108 109 110 111 112 113 114 115 116 117 118 119 120 121 122 123 124 125 126 127);
+    (world, entities)
+}
 
 pub fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("ecs/add_remove");
@@ -32,6 +58,19 @@ pub fn bench(c: &mut Criterion) {
             }
             for &e in &entities {
                 writer.remove(e).unwrap();
+            }
+        })
+    });
+
+    // The ordinary path in a world of 130 component types.
+    let (mut crowded, crowded_entities) = crowded_world();
+    g.bench_function("playground_crowded", |b| {
+        b.iter(|| {
+            for &e in &crowded_entities {
+                crowded.insert(e, B(0.0)).unwrap();
+            }
+            for &e in &crowded_entities {
+                crowded.remove::<B>(e).unwrap();
             }
         })
     });

@@ -234,6 +234,12 @@ pub const ROWS: &[Row] = &[
         Goal::Report,
     ),
     row(
+        "ecs/add_remove",
+        "playground_crowded",
+        ECS_PEERS,
+        Goal::Report,
+    ),
+    row(
         "ecs/schedule",
         "playground",
         ECS_PEERS,
