@@ -372,6 +372,43 @@ mod tests {
         assert_eq!(table.keys().count(), 1);
     }
 
+    /// Another type under kind `K`'s id.
+    #[derive(Default)]
+    struct Impostor<const K: usize>;
+    impl<const K: usize> Component for Impostor<K> {
+        const NAME: &'static str = "impostor";
+        const ID: ComponentId = ComponentId::from_bits(IDS[K]);
+    }
+
+    /// Every typed path of a world refuses a type under another type's id, wherever that
+    /// type's pool lives (first slot, second slot, far table), and leaves its component.
+    #[test]
+    fn a_world_refuses_an_impostor_in_every_place() {
+        use crate::model::World;
+        use std::panic::{AssertUnwindSafe, catch_unwind};
+        let mut world = World::new();
+        let e = world.spawn((C::<0>, C::<1>, C::<2>));
+        assert!(!world.pools.is_far(&C::<0>::ID) && !world.pools.is_far(&C::<1>::ID));
+        assert!(world.pools.is_far(&C::<2>::ID));
+        fn refused<I: Component + Default>(world: &mut World, e: crate::model::Entity) -> bool {
+            let tries: [&dyn Fn(&mut World); 4] = [
+                &|w| drop(w.insert(e, I::default())),
+                &|w| drop(w.remove::<I>(e)),
+                &|w| {
+                    let _ = w.get_mut::<I>(e);
+                },
+                &|w| drop(w.pool::<I>()),
+            ];
+            tries
+                .iter()
+                .all(|f| catch_unwind(AssertUnwindSafe(|| f(world))).is_err())
+        }
+        assert!(refused::<Impostor<0>>(&mut world, e));
+        assert!(refused::<Impostor<1>>(&mut world, e));
+        assert!(refused::<Impostor<2>>(&mut world, e));
+        assert!(world.has::<C<0>>(e) && world.has::<C<1>>(e) && world.has::<C<2>>(e));
+    }
+
     #[test]
     #[should_panic(expected = "the same id twice")]
     fn disjoint_access_refuses_an_id_twice() {
