@@ -131,15 +131,27 @@ impl PoolTable {
     }
 
     /// The cell under `id`, storing `make()` first if there is none: in the first free of
-    /// its near slots, or else in the far table.
+    /// its near slots, or else in the far table. A near id is found inline (every
+    /// `World::spawn` comes here per component); the rest is out of line.
+    #[inline(always)]
     pub(crate) fn get_or_insert_with(
         &mut self,
         id: ComponentId,
         make: impl FnOnce() -> PoolCell,
     ) -> &mut PoolCell {
-        if let Some(at) = near_slot_of(&self.near_ids, id) {
-            return self.near[at].as_mut().expect("a near id has its cell");
+        match near_slot_of(&self.near_ids, id) {
+            Some(at) => self.near[at].as_mut().expect("a near id has its cell"),
+            None => self.far_or_insert_with(id, make),
         }
+    }
+
+    /// [`Self::get_or_insert_with`] for an id not stored near.
+    #[inline(never)]
+    fn far_or_insert_with(
+        &mut self,
+        id: ComponentId,
+        make: impl FnOnce() -> PoolCell,
+    ) -> &mut PoolCell {
         // A far id found both its near slots taken, and near slots are never freed, so a
         // free one here means `id` is not stored at all.
         let free = near_slots(id)
