@@ -276,34 +276,18 @@ mod tests {
         const ID: ComponentId = ComponentId::from_bits(IDS[K % 6]);
     }
 
-    /// Runs `$body` with `$T` the test component of kind `$k`.
+    /// Runs `$body` with `$T` the test component of kind `$k` (kinds 0 to 5).
     macro_rules! with_kind {
         ($k:expr, $T:ident => $body:expr) => {
+            with_kind!(@arms $k, $T, $body; 0 1 2 3 4 5)
+        };
+        (@arms $k:expr, $T:ident, $body:expr; $($n:literal)*) => {
             match $k {
-                0 => {
-                    type $T = C<0>;
+                $($n => {
+                    type $T = C<$n>;
                     $body
-                }
-                1 => {
-                    type $T = C<1>;
-                    $body
-                }
-                2 => {
-                    type $T = C<2>;
-                    $body
-                }
-                3 => {
-                    type $T = C<3>;
-                    $body
-                }
-                4 => {
-                    type $T = C<4>;
-                    $body
-                }
-                _ => {
-                    type $T = C<5>;
-                    $body
-                }
+                })*
+                k => unreachable!("no test kind {k}"),
             }
         };
     }
