@@ -202,6 +202,55 @@ fn par_for_each_visits_every_match_once_aligned_or_not() {
     }
 }
 
+/// Real threads, claimed to be `threads` whatever the machine has; counts its batches.
+struct Threads {
+    threads: usize,
+    batches: std::sync::atomic::AtomicUsize,
+}
+
+impl playground_kernel::Executor for Threads {
+    fn threads(&self) -> usize {
+        self.threads
+    }
+    fn run(&self, count: usize, job: &(dyn Fn(usize) + Sync)) {
+        self.batches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        playground_kernel::ScopedThreads.run(count, job);
+    }
+}
+
+#[test]
+fn par_for_each_hands_every_entity_to_exactly_one_thread_whatever_the_length() {
+    use std::sync::atomic::Ordering::Relaxed;
+    for threads in [2, 3, 7] {
+        for len in [1, 15, 16, 17, 29, 100, 1_001] {
+            let executor = std::sync::Arc::new(Threads {
+                threads,
+                batches: 0.into(),
+            });
+            let mut w = World::new();
+            w.set_executor(executor.clone());
+            let es = w.spawn_batch((0..len).map(|i| (Pos(i as f32), Vel(1.0))));
+            w.query::<(&mut Pos, &Vel)>()
+                .par_for_each(|(p, v)| p.0 += v.0)
+                .unwrap();
+            for (i, &e) in es.iter().enumerate() {
+                assert_eq!(
+                    w.get_mut::<Pos>(e),
+                    Some(&mut Pos(i as f32 + 1.0)),
+                    "entity {i} of {len} on {threads} threads"
+                );
+            }
+            let batches = executor.batches.load(Relaxed);
+            assert_eq!(
+                batches,
+                usize::from(len >= 16),
+                "{len} on {threads} threads"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_pool_holding_the_driver_at_an_offset_is_read_correctly() {
     let mut w = World::new();

@@ -1,6 +1,6 @@
 //! Loom models of the world's concurrent paths: systems querying one world through `&World`
 //! on several threads, each pool behind its own lock (mapped guards from the kernel's loom
-//! facade), and the alignment cache they share.
+//! facade), the alignment cache they share, and the chunks a parallel query hands out.
 
 use crate::model::World;
 use crate::{EcsError, Held, component};
@@ -94,5 +94,30 @@ fn two_readers_of_an_aligned_query_agree_and_the_alignment_cache_holds_one_entry
         assert_eq!(other.join().unwrap(), Ok(20));
         // Both runs verified the same layout; recording it twice keeps one entry.
         assert_eq!(world.alignment.len(), 1);
+    });
+}
+
+#[test]
+fn two_threads_sharing_guided_chunks_take_every_item_once() {
+    use super::guided_chunks::GuidedChunks;
+    use std::ops::Range;
+    fn split(items: Range<usize>, at: usize) -> (Range<usize>, Range<usize>) {
+        (items.start..items.start + at, items.start + at..items.end)
+    }
+    fn drain(chunks: &GuidedChunks<Range<usize>>) -> Vec<Range<usize>> {
+        std::iter::from_fn(|| chunks.next(split).map(|(items, _)| items)).collect()
+    }
+    model(|| {
+        // Five items in two shares: chunks of 2, 1, 1, 1, raced for by two threads.
+        let chunks = Arc::new(GuidedChunks::new(0..5, 5, 2));
+        let other = {
+            let chunks = chunks.clone();
+            thread::spawn(move || drain(&chunks))
+        };
+        let mut taken = drain(&chunks);
+        taken.extend(other.join().unwrap());
+        let mut items: Vec<usize> = taken.into_iter().flatten().collect();
+        items.sort_unstable();
+        assert_eq!(items, [0, 1, 2, 3, 4]);
     });
 }

@@ -17,11 +17,11 @@
 
 use crate::error::EcsError;
 use crate::model::{Component, PoolMut, PoolRef, World};
-use playground_kernel::sync::Mutex;
 use playground_kernel::{ComponentId, Entity};
 use playground_pools::ComponentPool;
 use std::marker::PhantomData;
 
+use super::guided_chunks::GuidedChunks;
 use super::queries::FilterPools;
 use super::query_iter::QueryIter;
 use crate::model::QueryFilter;
@@ -657,9 +657,11 @@ impl<'w, Q: QueryData> Query<'w, Q> {
     }
 
     /// Like [`Self::for_each`], on the world's [`executor`](World::executor): an aligned
-    /// query of required parameters is cut into contiguous chunks that the calling thread and
-    /// the executor's other threads take from a shared queue until it is empty, so a core
-    /// slowed by other work takes fewer chunks instead of holding up the whole run. Otherwise
+    /// query of required parameters is handed out in contiguous chunks that the calling
+    /// thread and the executor's other threads cut from the front of what is left
+    /// ([`GuidedChunks`]: long chunks first, single entities last), so neither queue traffic
+    /// nor a wait on another thread's last chunk adds much to the run, and a core slowed by
+    /// other work takes fewer chunks instead of holding up the whole run. Otherwise
     /// (filters, optional parameters, unaligned pools, small queries) it runs on the calling
     /// thread.
     ///
@@ -670,11 +672,12 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         F: Fn(Q::Item<'_>) + Sync,
         for<'a> Q::Slices<'a>: Send,
     {
-        /// Fewest entities per chunk: below this, queue traffic outweighs the balance gained.
-        const MIN_PER_CHUNK: usize = 8;
-        /// Chunks per thread: enough for the queue to even out a preempted core, and for the
-        /// last chunk taken to be short next to the whole run.
-        const CHUNKS_PER_THREAD: usize = 32;
+        /// Fewest entities for which a second thread is woken: below this, the hand-off
+        /// outweighs the work it shares.
+        const MIN_PARALLEL: usize = 16;
+        /// Each chunk is the rest divided by this many per thread: the first thread's first
+        /// chunk leaves the others most of the work.
+        const SHARES_PER_THREAD: usize = 2;
         let executor = self.world.executor();
         let threads = executor.threads();
         if !self.filter.is_empty() || !Q::ALL_REQUIRED || threads == 1 {
@@ -687,37 +690,24 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             return Ok(());
         };
         let placement = self.placement(&pools, driver);
-        let Some(base) = placement.filter(|_| len >= 2 * MIN_PER_CHUNK) else {
+        let Some(base) = placement.filter(|_| len >= MIN_PARALLEL) else {
             drop(pools);
             return self.for_each(f);
         };
-        let parts = (threads * CHUNKS_PER_THREAD).min(len / MIN_PER_CHUNK);
-        let mut rest = Q::slices(&mut pools, &base, len);
-        let mut rest_len = len;
-        // Cut front to back, then reversed: popping from the back hands chunks out in dense
-        // order.
-        let mut chunks = Vec::with_capacity(parts);
-        for k in (1..parts).rev() {
-            let take = rest_len / (k + 1);
-            let (head, tail) = Q::split_slices(rest, take);
-            chunks.push((head, take));
-            rest = tail;
-            rest_len -= take;
-        }
-        chunks.push((rest, rest_len));
-        chunks.reverse();
-        let queue = Mutex::new(chunks);
+        let chunks = GuidedChunks::new(
+            Q::slices(&mut pools, &base, len),
+            len,
+            threads * SHARES_PER_THREAD,
+        );
         let work = || {
             let placeholder = Entity::from_bits(u64::MAX);
-            loop {
-                let next = queue.lock().pop();
-                let Some((mut chunk, n)) = next else { break };
+            while let Some((mut chunk, n)) = chunks.next(Q::split_slices) {
                 for j in 0..n {
                     f(Q::slice_item(&mut chunk, j, placeholder));
                 }
             }
         };
-        executor.run(threads.min(parts), &|_| work());
+        executor.run(threads, &|_| work());
         Ok(())
     }
 
