@@ -22,12 +22,15 @@ const TABLE: usize = 64;
 type Position = [f32; 3];
 
 /// What every entity of `world()` has.
-struct Place(#[allow(dead_code, reason = "payload only written")] Position);
+struct Place(Position);
 /// The component `world_add_remove` adds and takes away.
 struct Marker(#[allow(dead_code, reason = "payload only written")] f32);
+/// What `world_query` adds to each `Place`.
+struct Drift(Position);
 playground_ecs_view::component!(
     Place = "bench.instructions.Place",
     Marker = "bench.instructions.Marker",
+    Drift = "bench.instructions.Drift",
 );
 
 fn entity(i: usize) -> Entity {
@@ -58,6 +61,27 @@ fn world() -> (World, Vec<Entity>) {
     let entities = world.spawn_batch((0..BATCH).map(|i| (Place([i as f32, 1.0, 2.0]),)));
     world.register::<Marker>();
     (world, entities)
+}
+
+/// A world of `BATCH` entities with a `Place` and a `Drift` each, spawned together, that has
+/// run `world_query` once (as the previous frame did), so its pools' alignment is known.
+fn moving_world() -> World {
+    let mut world = World::new();
+    world.spawn_batch((0..BATCH).map(|i| (Place([i as f32, 1.0, 2.0]), Drift([1.0, 0.5, 0.25]))));
+    drift(&world);
+    world
+}
+
+/// Adds each entity's `Drift` to its `Place`.
+fn drift(world: &World) {
+    world
+        .query::<(&Drift, &mut Place)>()
+        .for_each(|(d, p)| {
+            for (p, d) in p.0.iter_mut().zip(d.0) {
+                *p += d;
+            }
+        })
+        .unwrap();
 }
 
 struct Registry {
@@ -208,6 +232,16 @@ fn world_add_remove(mut fixture: (World, Vec<Entity>)) -> usize {
     removed
 }
 
+#[library_benchmark]
+#[bench::batch(moving_world())]
+fn world_query(world: World) -> usize {
+    let world = black_box(&world);
+    drift(world);
+    let len = world.len();
+    std::mem::forget(world);
+    len
+}
+
 library_benchmark_group!(
     name = hot_paths,
     benchmarks = [
@@ -218,7 +252,8 @@ library_benchmark_group!(
         pool_lookup,
         model_get,
         binding_call,
-        world_add_remove
+        world_add_remove,
+        world_query
     ]
 );
 

@@ -202,6 +202,33 @@ fn par_for_each_visits_every_match_once_aligned_or_not() {
     }
 }
 
+#[test]
+fn aligned_for_each_visits_every_match_once_in_order_whatever_the_length() {
+    // Aligned queries run four entities per pass and the rest one by one: every remainder,
+    // with one, two and three parameters.
+    for len in 0..=13 {
+        let mut w = World::new();
+        w.spawn_batch((0..len).map(|i| (Pos(i as f32), Vel(100.0 + i as f32), Tag)));
+        let mut seen = Vec::new();
+        w.query::<(&Pos,)>()
+            .for_each(|(p,)| seen.push(p.0))
+            .unwrap();
+        let want: Vec<f32> = (0..len).map(|i| i as f32).collect();
+        assert_eq!(seen, want, "{len} entities, one parameter");
+        w.query::<(&Vel, &mut Pos)>()
+            .for_each(|(v, p)| p.0 += v.0)
+            .unwrap();
+        let mut seen = Vec::new();
+        w.query::<(&Tag, &Pos, &Vel)>()
+            .for_each(|(_, p, v)| seen.push((p.0, v.0)))
+            .unwrap();
+        let want: Vec<(f32, f32)> = (0..len)
+            .map(|i| (100.0 + 2.0 * i as f32, 100.0 + i as f32))
+            .collect();
+        assert_eq!(seen, want, "{len} entities, three parameters");
+    }
+}
+
 /// Real threads, claimed to be `threads` whatever the machine has; counts its batches.
 struct Threads {
     threads: usize,
