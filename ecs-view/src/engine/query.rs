@@ -699,7 +699,12 @@ impl<'w, Q: QueryData> Query<'w, Q> {
                 }
                 None => unfiltered && Q::offsets(&pools, entities, &mut starts),
             };
-            if contiguous {
+            if contiguous && !needs_entity && Q::ALL_REQUIRED {
+                let placeholder = Entity::from_bits(u64::MAX);
+                Q::run_slices(Q::slices(&mut pools, &starts, n), n, |item| {
+                    f(placeholder, item)
+                });
+            } else if contiguous {
                 let mut slices = Q::slices(&mut pools, &starts, n);
                 for (j, &entity) in entities.iter().enumerate() {
                     f(entity, Q::slice_item(&mut slices, j, entity));
