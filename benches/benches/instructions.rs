@@ -235,8 +235,7 @@ fn world_add_remove(mut fixture: (World, Vec<Entity>)) -> usize {
 #[library_benchmark]
 #[bench::batch(moving_world())]
 fn world_query(world: World) -> usize {
-    let world = black_box(&world);
-    drift(world);
+    drift(black_box(&world));
     let len = world.len();
     std::mem::forget(world);
     len
