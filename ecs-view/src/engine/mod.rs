@@ -15,9 +15,13 @@ pub(crate) mod pool_cell;
 pub(crate) mod pool_table;
 mod queries;
 pub(crate) mod query;
+mod query_data;
 mod query_iter;
+mod query_param;
 mod world_queries;
 
 pub use queries::{CachedAnswer, FilterPools, Queries, QueryKey, RegisteredQuery};
-pub use query::{Query, QueryData, QueryParam, RawMut};
+pub use query::Query;
+pub use query_data::QueryData;
 pub use query_iter::QueryIter;
+pub use query_param::{QueryParam, RawMut};

@@ -16,7 +16,7 @@
 )]
 
 use super::queries::FilterPools;
-use super::query::QueryData;
+use super::query_data::QueryData;
 use playground_kernel::Entity;
 
 /// The matches of a query, one item per matching entity.

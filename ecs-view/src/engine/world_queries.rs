@@ -2,7 +2,8 @@
 //! filter locks both run under.
 
 use super::queries::{FilterPools, Queries, QueryKey};
-use super::query::{Query, QueryData};
+use super::query::Query;
+use super::query_data::QueryData;
 use crate::error::{EcsError, Held};
 use crate::model::{QueryFilter, World};
 use playground_kernel::ComponentId;
