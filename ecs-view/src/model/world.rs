@@ -146,6 +146,15 @@ impl World {
         }
     }
 
+    /// Whether `T`'s pool is one the world keeps in place (`Some(true)`), or lives in its heap
+    /// table (`Some(false)`); `None` if `T` is not registered. A world keeps the first pools
+    /// registered in place, two candidate places per type; a later type whose two are both
+    /// taken pays a table probe more on every `insert`, `remove` and `get_mut`. Register the
+    /// types a hot loop inserts first, and check them here.
+    pub fn pool_is_near<T: Component>(&self) -> Option<bool> {
+        self.pools.is_near(&T::ID)
+    }
+
     #[inline(always)]
     pub(crate) fn pool_mut_unlocked<T: Component>(&mut self) -> &mut ComponentPool<T> {
         &mut self
