@@ -105,9 +105,8 @@ fn near_slot_of(near_ids: &[u64; NEAR], id: ComponentId) -> Option<usize> {
 
 /// A world's pools, each stored once under its component id.
 pub(crate) struct PoolTable {
-    /// Each near slot's id, [`FREE`] if it has none: by-id lookups compare these, and typed
-    /// ones pass over a second slot with one 8-byte load of it rather than the three a cell's
-    /// type test takes (the Option's tag and the 16-byte `TypeId`).
+    /// Each near slot's id, [`FREE`] if it has none: by-id lookups compare these (typed ones
+    /// test the cells' types instead, see [`Self::typed_mut`]).
     near_ids: [u64; NEAR],
     /// One bit per near slot, set exactly where `near_ids` is not [`FREE`]: walks over every
     /// pool (a despawn, `clear`, a snapshot) visit the taken slots, not all of them.
@@ -150,8 +149,8 @@ impl PoolTable {
         if let Some(cell) = self.far.get_mut_owned(&T::ID, PoolCell::holds::<T>) {
             return Some(cell);
         }
-        // Another type stored under `T::ID` in its first slot: that cell, for the caller to
-        // refuse.
+        // Another type stored under `T::ID` in one of its near slots: that cell, for the
+        // caller to refuse.
         let at = near_slot_of(&self.near_ids, T::ID)?;
         self.near[at].as_mut()
     }

@@ -13,7 +13,7 @@
 
 use super::guided_chunks::GuidedChunks;
 use super::queries::FilterPools;
-use super::query_data::QueryData;
+use super::query_data::{PLACEHOLDER, QueryData};
 use super::query_iter::QueryIter;
 use crate::error::EcsError;
 use crate::model::{Component, QueryFilter, World};
@@ -127,9 +127,8 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             && !needs_entity
             && Q::ALL_REQUIRED
         {
-            let placeholder = Entity::from_bits(u64::MAX);
             Q::run_slices(Q::slices(&mut pools, &base, len), len, |item| {
-                f(placeholder, item)
+                f(PLACEHOLDER, item)
             });
             return Ok(());
         }
@@ -152,9 +151,8 @@ impl<'w, Q: QueryData> Query<'w, Q> {
                 None => unfiltered && Q::offsets(&pools, entities, &mut starts),
             };
             if contiguous && !needs_entity && Q::ALL_REQUIRED {
-                let placeholder = Entity::from_bits(u64::MAX);
                 Q::run_slices(Q::slices(&mut pools, &starts, n), n, |item| {
-                    f(placeholder, item)
+                    f(PLACEHOLDER, item)
                 });
             } else if contiguous {
                 let mut slices = Q::slices(&mut pools, &starts, n);

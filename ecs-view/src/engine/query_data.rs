@@ -12,6 +12,10 @@ use crate::error::EcsError;
 use crate::model::World;
 use playground_kernel::{ComponentId, Entity};
 
+/// The entity passed for items of required parameters, which are read by position and never
+/// look at it: no live entity has these bits.
+pub(crate) const PLACEHOLDER: Entity = Entity::from_bits(u64::MAX);
+
 /// What a query asks for: a tuple of [`QueryParam`]s (up to eight), e.g.
 /// `(&mut Position, &Velocity)`; a single parameter is written `(&Position,)`.
 pub trait QueryData {
@@ -224,18 +228,17 @@ macro_rules! query_data {
                     len: usize,
                     mut f: Visit,
                 ) {
-                    let placeholder = Entity::from_bits(u64::MAX);
                     let mut parts = ($($P::quads($P, len),)+);
                     let mut runs = len / 4;
                     $( runs = runs.min(parts.$i.1); )+
                     for k in 0..runs {
-                        f(($($P::quad_item(&mut parts.$i.0, k, 0, placeholder),)+));
-                        f(($($P::quad_item(&mut parts.$i.0, k, 1, placeholder),)+));
-                        f(($($P::quad_item(&mut parts.$i.0, k, 2, placeholder),)+));
-                        f(($($P::quad_item(&mut parts.$i.0, k, 3, placeholder),)+));
+                        f(($($P::quad_item(&mut parts.$i.0, k, 0, PLACEHOLDER),)+));
+                        f(($($P::quad_item(&mut parts.$i.0, k, 1, PLACEHOLDER),)+));
+                        f(($($P::quad_item(&mut parts.$i.0, k, 2, PLACEHOLDER),)+));
+                        f(($($P::quad_item(&mut parts.$i.0, k, 3, PLACEHOLDER),)+));
                     }
                     for j in 0..len % 4 {
-                        f(($($P::slice_item(&mut parts.$i.2, j, placeholder),)+));
+                        f(($($P::slice_item(&mut parts.$i.2, j, PLACEHOLDER),)+));
                     }
                 }
                 by_four::<$($P,)+ Visit>($(slices.$i,)+ len, f)

@@ -16,7 +16,7 @@
 )]
 
 use super::queries::FilterPools;
-use super::query_data::QueryData;
+use super::query_data::{PLACEHOLDER, QueryData};
 use playground_kernel::Entity;
 
 /// The matches of a query, one item per matching entity.
@@ -84,12 +84,11 @@ impl<'a, Q: QueryData> Iterator for QueryIter<'a, Q> {
             }
             self.next += 1;
             // Items of required parameters ignore the entity; no need to read it.
-            let placeholder = Entity::from_bits(u64::MAX);
             // Every pool holds the driver's entities contiguously from `starts` (the query
             // verified it for these pool versions, and the pools stay locked), so
             // `starts[i] + j` is in bounds and holds the driver's `j`-th entity.
             // SAFETY: as argued above; `j` only grows, so each position is handed out once.
-            let items = unsafe { Q::items_at_raw(raw, starts, j, placeholder) };
+            let items = unsafe { Q::items_at_raw(raw, starts, j, PLACEHOLDER) };
             return Some(items);
         }
         while let Some(&entity) = self.entities.get(self.next) {
