@@ -24,7 +24,9 @@ use std::marker::PhantomData;
 #[must_use = "a query does nothing until it is run"]
 pub struct Query<'w, Q: QueryData> {
     world: &'w World,
-    filter: QueryFilter,
+    /// `None` until a filter is added: most queries have none, and then neither build nor
+    /// drop one (an empty one still cost its stores on every run).
+    filter: Option<QueryFilter>,
     /// The pools [`Self::iter`] locked, held as long as the query (and so its iterator) lives.
     held: Option<(Q::Pools<'w>, FilterPools<'w>)>,
     _data: PhantomData<fn() -> Q>,
@@ -37,33 +39,35 @@ impl<'w, Q: QueryData> Query<'w, Q> {
     pub(crate) fn new(world: &'w World) -> Self {
         Self {
             world,
-            filter: QueryFilter::new(),
+            filter: None,
             held: None,
             _data: PhantomData,
         }
     }
 
     /// Only entities that also have a `T`.
-    pub fn with<T: Component>(mut self) -> Self {
-        self.filter = self.filter.with::<T>();
-        self
+    pub fn with<T: Component>(self) -> Self {
+        self.filtered(|filter| filter.with::<T>())
     }
 
     /// Only entities without a `T`.
-    pub fn without<T: Component>(mut self) -> Self {
-        self.filter = self.filter.without::<T>();
-        self
+    pub fn without<T: Component>(self) -> Self {
+        self.filtered(|filter| filter.without::<T>())
     }
 
     /// Only entities that also have the component `id` (a filter by id, for scripts).
-    pub fn with_id(mut self, id: ComponentId) -> Self {
-        self.filter = self.filter.with_id(id);
-        self
+    pub fn with_id(self, id: ComponentId) -> Self {
+        self.filtered(|filter| filter.with_id(id))
     }
 
     /// Only entities without the component `id`.
-    pub fn without_id(mut self, id: ComponentId) -> Self {
-        self.filter = self.filter.without_id(id);
+    pub fn without_id(self, id: ComponentId) -> Self {
+        self.filtered(|filter| filter.without_id(id))
+    }
+
+    /// This query with its filter changed by `add`.
+    fn filtered(mut self, add: impl FnOnce(QueryFilter) -> QueryFilter) -> Self {
+        self.filter = Some(add(self.filter.take().unwrap_or_default()));
         self
     }
 
@@ -76,8 +80,12 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         let Some(pools) = Q::borrow(self.world)? else {
             return Ok(QueryIter::empty());
         };
-        let Some(filters) = self.world.lock_filter(&self.filter)? else {
-            return Ok(QueryIter::empty());
+        let filters = match &self.filter {
+            None => FilterPools::default(),
+            Some(filter) => match self.world.lock_filter(filter)? {
+                Some(filters) => filters,
+                None => return Ok(QueryIter::empty()),
+            },
         };
         let Some((driver, _)) = Q::driver(&pools) else {
             return Ok(QueryIter::empty());
@@ -85,7 +93,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         // Where every pool holds the driver's entities contiguously, items are read by
         // position, with no per-entity lookup.
         let placement = if filters.is_empty() && Q::ALL_REQUIRED {
-            self.placement(&pools, driver)
+            Self::placement(self.world, &pools, driver)
         } else {
             None
         };
@@ -98,6 +106,22 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         self.run(true, f)
     }
 
+    /// The world and the filter, with any pools [`Self::iter`] held released. Taken apart,
+    /// a query run by `for_each` (which never held pools) drops nothing at its end, so none
+    /// of it is built in memory.
+    fn into_parts(self) -> (&'w World, Option<QueryFilter>) {
+        let Query {
+            world,
+            filter,
+            held,
+            ..
+        } = self;
+        if let Some(held) = held {
+            drop(held);
+        }
+        (world, filter)
+    }
+
     /// Runs the query. Without `needs_entity`, aligned queries of required parameters only run
     /// one loop over whole component slices and pass a placeholder entity.
     fn run(
@@ -105,21 +129,30 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         needs_entity: bool,
         mut f: impl FnMut(Entity, Q::Item<'_>),
     ) -> Result<(), EcsError> {
-        let Some(mut pools) = Q::borrow(self.world)? else {
+        let (world, filter) = self.into_parts();
+        let Some(mut pools) = Q::borrow(world)? else {
             return Ok(());
         };
-        let Some(filters) = self.world.lock_filter(&self.filter)? else {
-            return Ok(());
+        // Most queries have no filter: they build no list of filter pools, so a query over a
+        // short pool costs little more than its loop.
+        let filters = match filter {
+            None => None,
+            Some(filter) => {
+                let Some(filters) = world.lock_filter(&filter)? else {
+                    return Ok(());
+                };
+                Some(filters).filter(|f| !f.is_empty())
+            }
         };
         let Some((driver, len)) = Q::driver(&pools) else {
             return Ok(());
         };
-        let unfiltered = filters.is_empty();
+        let unfiltered = filters.is_none();
         // Where every pool holds the driver's entities contiguously (pools filled together,
         // or a pool that also holds other batches), the query runs over plain slices, which
         // the compiler can vectorise.
         let placement = if unfiltered {
-            self.placement(&pools, driver)
+            Self::placement(world, &pools, driver)
         } else {
             None
         };
@@ -161,7 +194,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
                 }
             } else {
                 for (j, &entity) in entities.iter().enumerate() {
-                    if !unfiltered && !filters.admits(entity) {
+                    if filters.as_ref().is_some_and(|f| !f.admits(entity)) {
                         continue;
                     }
                     if let Some(item) = Q::fetch(&mut pools, start + j, entity) {
@@ -178,19 +211,19 @@ impl<'w, Q: QueryData> Query<'w, Q> {
     /// driver's order (an optional parameter answers 0: it looks each entity up anyway), or
     /// `None` if one does not. One required pool always does, at 0; several are checked once
     /// and then remembered for their layout versions.
-    fn placement(&self, pools: &Q::Pools<'w>, driver: usize) -> Option<[usize; 8]> {
+    fn placement(world: &World, pools: &Q::Pools<'w>, driver: usize) -> Option<[usize; 8]> {
         let mut layout = [(ComponentId::from_bits(0), 0); 8];
         let required = Q::layout(pools, &mut layout);
         let layout = &layout[..required];
         if layout.len() <= 1 {
             return Some([0; 8]);
         }
-        if let Some(required) = self.world.alignment.starts(layout) {
+        if let Some(required) = world.alignment.starts(layout) {
             return Some(Q::param_starts(&required));
         }
         let mut starts = [0; 8];
         Q::offsets(pools, Q::driver_entities(pools, driver), &mut starts).then(|| {
-            self.world
+            world
                 .alignment
                 .record(layout.to_vec(), Q::required_starts(&starts));
             starts
@@ -220,7 +253,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         const SHARES_PER_THREAD: usize = 2;
         let executor = self.world.executor();
         let threads = executor.threads();
-        if !self.filter.is_empty() || !Q::ALL_REQUIRED || threads == 1 {
+        if self.filter.as_ref().is_some_and(|f| !f.is_empty()) || !Q::ALL_REQUIRED || threads == 1 {
             return self.for_each(f);
         }
         let Some(mut pools) = Q::borrow(self.world)? else {
@@ -229,7 +262,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         let Some((driver, len)) = Q::driver(&pools) else {
             return Ok(());
         };
-        let placement = self.placement(&pools, driver);
+        let placement = Self::placement(self.world, &pools, driver);
         let Some(base) = placement.filter(|_| len >= MIN_PARALLEL) else {
             drop(pools);
             return self.for_each(f);
