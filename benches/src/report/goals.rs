@@ -221,6 +221,7 @@ pub const ROWS: &[Row] = &[
         ECS_PEERS,
         Goal::RatioAtMost(1.0),
     ),
+    row("ecs/frag_iter", "playground", &["vec_loop"], Goal::Report),
     row(
         "ecs/add_remove",
         "playground",

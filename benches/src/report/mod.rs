@@ -189,8 +189,8 @@ mod tests {
     #[test]
     fn the_page_draws_a_bar_per_measurement_and_escapes_names() {
         let m = medians(&[
-            ("ecs/frag_iter/playground", 50.0),
-            ("ecs/frag_iter/shipyard", 70.0),
+            ("ecs/heavy_compute/playground", 50.0),
+            ("ecs/heavy_compute/shipyard", 70.0),
         ]);
         let lines = evaluate(&m);
         let page = html::page(&lines, "a <test> machine");
