@@ -24,8 +24,9 @@ use std::marker::PhantomData;
 #[must_use = "a query does nothing until it is run"]
 pub struct Query<'w, Q: QueryData> {
     world: &'w World,
-    /// `None` until a filter is added: most queries have none, and then neither build nor
-    /// drop one (an empty one still cost its stores on every run).
+    /// `None` until a filter is added (so never `Some` of an empty one): most queries have
+    /// none, and then neither build nor drop one (an empty one still cost its stores on
+    /// every run).
     filter: Option<QueryFilter>,
     /// The pools [`Self::iter`] locked, held as long as the query (and so its iterator) lives.
     held: Option<(Q::Pools<'w>, FilterPools<'w>)>,
@@ -116,6 +117,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
             held,
             ..
         } = self;
+        // Matched rather than dropped whole: a `None` then needs no call to drop it.
         if let Some(held) = held {
             drop(held);
         }
@@ -253,7 +255,7 @@ impl<'w, Q: QueryData> Query<'w, Q> {
         const SHARES_PER_THREAD: usize = 2;
         let executor = self.world.executor();
         let threads = executor.threads();
-        if self.filter.as_ref().is_some_and(|f| !f.is_empty()) || !Q::ALL_REQUIRED || threads == 1 {
+        if self.filter.is_some() || !Q::ALL_REQUIRED || threads == 1 {
             return self.for_each(f);
         }
         let Some(mut pools) = Q::borrow(self.world)? else {

@@ -56,8 +56,9 @@ impl World {
     /// by-id queries both filter through this.
     #[inline(always)]
     pub fn lock_filter(&self, filter: &QueryFilter) -> Result<Option<FilterPools<'_>>, EcsError> {
-        // Most typed queries have no filter: inlined, this test is their whole per-run cost
-        // (out of line, the empty answer went back through memory and was dropped by a call).
+        // A by-id query without a filter stops here (a typed one has no filter to pass):
+        // inlined, this test is its whole per-run cost (out of line, the empty answer went
+        // back through memory and was dropped by a call).
         if filter.is_empty() {
             return Ok(Some(FilterPools::default()));
         }
