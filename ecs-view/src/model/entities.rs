@@ -1,18 +1,97 @@
 //! The entity allocator: indices with generations and a free list.
 
 use playground_kernel::{Corruption, Entity, EntityId, Generation};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct Slot {
+/// Low half of a dead index's slot. The allocator hands out indices below it, so no entity's
+/// bits equal a dead slot.
+const DEAD: u32 = u32::MAX;
+
+/// One index's state, packed so that a liveness test is one 8-byte compare against the
+/// entity's bits (every `World::insert` makes one): while the index is alive, the bits of its
+/// live entity; while it is dead, the generation its next entity will have (high half) and
+/// [`DEAD`] (low half). Saved as [`SlotRepr`], the format's two fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot(u64);
+
+impl Slot {
+    /// The slot of live `index` at `generation`.
+    fn live(index: u32, generation: u32) -> Self {
+        Self(Entity::new(EntityId(index), Generation(generation)).to_bits())
+    }
+
+    /// A dead slot whose next entity gets `generation`.
+    fn dead(generation: u32) -> Self {
+        Self((u64::from(generation) << 32) | u64::from(DEAD))
+    }
+
+    /// The generation of the live entity, or of the next one if dead.
+    fn generation(self) -> u32 {
+        (self.0 >> 32) as u32
+    }
+
+    fn is_alive(self) -> bool {
+        self.0 as u32 != DEAD
+    }
+}
+
+/// A slot as snapshots store it.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Slot")]
+struct SlotRepr {
     generation: u32,
     alive: bool,
+}
+
+impl Serialize for Slot {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        SlotRepr {
+            generation: self.generation(),
+            alive: self.is_alive(),
+        }
+        .serialize(serializer)
+    }
+}
+
+/// An allocator as snapshots store it; a slot's index is its position.
+#[derive(Deserialize)]
+#[serde(rename = "Entities")]
+struct EntitiesRepr {
+    slots: Vec<SlotRepr>,
+    free: Vec<u32>,
+    alive: usize,
+}
+
+impl TryFrom<EntitiesRepr> for Entities {
+    type Error = Corruption;
+
+    /// Refuses a slot list reaching index [`DEAD`], which no allocator hands out.
+    fn try_from(repr: EntitiesRepr) -> Result<Self, Corruption> {
+        if repr.slots.len() > DEAD as usize {
+            return Err(Corruption::OutOfRange {
+                value: repr.slots.len() as u64,
+            });
+        }
+        let slots = (0u32..)
+            .zip(repr.slots)
+            .map(|(index, slot)| match slot.alive {
+                true => Slot::live(index, slot.generation),
+                false => Slot::dead(slot.generation),
+            })
+            .collect();
+        Ok(Self {
+            slots,
+            free: repr.free,
+            alive: repr.alive,
+        })
+    }
 }
 
 /// Hands out entities. A despawned index is reused with the next generation, so the old
 /// `Entity` is never alive again (until its 32-bit generation wraps: 4 billion reuses of one
 /// index).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "EntitiesRepr")]
 pub struct Entities {
     slots: Vec<Slot>,
     free: Vec<u32>,
@@ -25,14 +104,14 @@ impl Entities {
         self.alive += 1;
         if let Some(index) = self.free.pop() {
             let slot = &mut self.slots[index as usize];
-            slot.alive = true;
-            return Entity::new(EntityId(index), Generation(slot.generation));
+            *slot = Slot::live(index, slot.generation());
+            return Entity::from_bits(slot.0);
         }
-        let index = u32::try_from(self.slots.len()).expect("fewer than 2^32 entities");
-        self.slots.push(Slot {
-            generation: 0,
-            alive: true,
-        });
+        let index = u32::try_from(self.slots.len())
+            .ok()
+            .filter(|&index| index != DEAD)
+            .expect("fewer than 2^32 - 1 entities");
+        self.slots.push(Slot::live(index, 0));
         Entity::new(EntityId(index), Generation(0))
     }
 
@@ -44,21 +123,16 @@ impl Entities {
         let from = self.free.len() - reused;
         for index in self.free.drain(from..).rev() {
             let slot = &mut self.slots[index as usize];
-            slot.alive = true;
-            out.push(Entity::new(EntityId(index), Generation(slot.generation)));
+            *slot = Slot::live(index, slot.generation());
+            out.push(Entity::from_bits(slot.0));
         }
         let first = self.slots.len();
         let end = first + (count - reused);
-        assert!(u32::try_from(end).is_ok(), "fewer than 2^32 entities");
-        self.slots.resize(
-            end,
-            Slot {
-                generation: 0,
-                alive: true,
-            },
-        );
-        // In range: `end` fits in a u32, checked above.
-        out.extend((first..end).map(|i| Entity::new(EntityId(i as u32), Generation(0))));
+        assert!(end <= DEAD as usize, "fewer than 2^32 - 1 entities");
+        // In range: every index is below `end`, at most `DEAD`, checked above.
+        let fresh = (first..end).map(|i| Entity::new(EntityId(i as u32), Generation(0)));
+        self.slots.extend(fresh.clone().map(|e| Slot(e.to_bits())));
+        out.extend(fresh);
         self.alive += count;
     }
 
@@ -73,9 +147,7 @@ impl Entities {
         if !self.is_alive(entity) {
             return false;
         }
-        let slot = &mut self.slots[entity.index()];
-        slot.alive = false;
-        slot.generation = slot.generation.wrapping_add(1);
+        self.slots[entity.index()] = Slot::dead(entity.generation().0.wrapping_add(1));
         self.free.push(entity.id().0);
         self.alive -= 1;
         true
@@ -84,9 +156,7 @@ impl Entities {
     /// Whether `entity` (this generation) is alive.
     #[inline]
     pub fn is_alive(&self, entity: Entity) -> bool {
-        self.slots
-            .get(entity.index())
-            .is_some_and(|s| s.alive && s.generation == entity.generation().0)
+        self.slots.get(entity.index()) == Some(&Slot(entity.to_bits()))
     }
 
     /// Number of live entities.
@@ -103,15 +173,14 @@ impl Entities {
     pub fn iter(&self) -> impl Iterator<Item = Entity> + '_ {
         self.slots
             .iter()
-            .enumerate()
-            .filter(|(_, s)| s.alive)
-            .map(|(i, s)| Entity::new(EntityId(i as u32), Generation(s.generation)))
+            .filter(|s| s.is_alive())
+            .map(|s| Entity::from_bits(s.0))
     }
 
     /// Checks the invariants a decoded allocator must hold: the free list names exactly the
     /// dead slots, once each, and the live count matches.
     pub fn validate(&self) -> Result<(), Corruption> {
-        let dead = self.slots.iter().filter(|s| !s.alive).count();
+        let dead = self.slots.iter().filter(|s| !s.is_alive()).count();
         if dead != self.free.len() || self.slots.len() - dead != self.alive {
             return Err(Corruption::FreeListCounts {
                 dead,
@@ -122,7 +191,7 @@ impl Entities {
         let mut seen = vec![false; self.slots.len()];
         for &i in &self.free {
             match (self.slots.get(i as usize), seen.get_mut(i as usize)) {
-                (Some(slot), Some(flag)) if !slot.alive && !*flag => *flag = true,
+                (Some(slot), Some(flag)) if !slot.is_alive() && !*flag => *flag = true,
                 _ => return Err(Corruption::FreeListEntry { index: i }),
             }
         }
@@ -167,5 +236,47 @@ mod tests {
         // A fabricated entity with the next generation of a dead slot is not alive either.
         e.despawn(b);
         assert!(!e.is_alive(Entity::new(b.id(), Generation(2))));
+    }
+
+    #[test]
+    fn saves_each_slot_as_its_generation_and_liveness_and_loads_back() {
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Saved {
+            slots: Vec<(u32, bool)>,
+            free: Vec<u32>,
+            alive: usize,
+        }
+        let mut e = Entities::default();
+        let [a, _b, c] = [e.spawn(), e.spawn(), e.spawn()];
+        e.despawn(a);
+        e.despawn(c);
+        let reused = e.spawn();
+        assert_eq!(reused.id(), c.id());
+        let bytes = postcard::to_allocvec(&e).unwrap();
+        let saved: Saved = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(
+            saved,
+            Saved {
+                slots: vec![(1, false), (0, true), (1, true)],
+                free: vec![0],
+                alive: 2,
+            }
+        );
+        let loaded: Entities = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(loaded, e);
+        assert!(loaded.is_alive(reused) && !loaded.is_alive(c) && !loaded.is_alive(a));
+    }
+
+    #[test]
+    fn no_entity_is_alive_in_a_dead_slot() {
+        let mut e = Entities::default();
+        let a = e.spawn();
+        e.despawn(a);
+        for generation in [0, 1, 2, u32::MAX] {
+            assert!(!e.is_alive(Entity::new(a.id(), Generation(generation))));
+        }
+        // The bits of a dead slot, read as an entity: index `DEAD`, which is never handed out.
+        assert!(!e.is_alive(Entity::new(EntityId(DEAD), Generation(1))));
+        assert_eq!(e.iter().count(), 0);
     }
 }

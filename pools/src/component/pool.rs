@@ -135,7 +135,9 @@ impl<T> ComponentPool<T> {
     /// stale and the pool refuses with [`PoolError::StaleEntity`], unchanged.
     #[inline(always)]
     pub fn insert(&mut self, entity: Entity, value: T) -> Result<Option<T>, PoolError> {
-        let dense = self.data.len();
+        // The entity list's length, which the occupant test below reads too (the component
+        // list has the same).
+        let dense = self.entities.len();
         let slot = self.sparse.slot_mut(entity.index());
         let d = *slot as usize;
         if let Some(&occupant) = self.entities.get(d) {
