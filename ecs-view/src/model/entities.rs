@@ -33,6 +33,11 @@ impl Slot {
     fn is_alive(self) -> bool {
         self.0 as u32 != DEAD
     }
+
+    /// The entity a live slot holds.
+    fn entity(self) -> Entity {
+        Entity::from_bits(self.0)
+    }
 }
 
 /// A slot as snapshots store it.
@@ -105,7 +110,7 @@ impl Entities {
         if let Some(index) = self.free.pop() {
             let slot = &mut self.slots[index as usize];
             *slot = Slot::live(index, slot.generation());
-            return Entity::from_bits(slot.0);
+            return slot.entity();
         }
         let index = u32::try_from(self.slots.len())
             .ok()
@@ -124,15 +129,15 @@ impl Entities {
         for index in self.free.drain(from..).rev() {
             let slot = &mut self.slots[index as usize];
             *slot = Slot::live(index, slot.generation());
-            out.push(Entity::from_bits(slot.0));
+            out.push(slot.entity());
         }
         let first = self.slots.len();
         let end = first + (count - reused);
         assert!(end <= DEAD as usize, "fewer than 2^32 - 1 entities");
         // In range: every index is below `end`, at most `DEAD`, checked above.
-        let fresh = (first..end).map(|i| Entity::new(EntityId(i as u32), Generation(0)));
-        self.slots.extend(fresh.clone().map(|e| Slot(e.to_bits())));
-        out.extend(fresh);
+        self.slots
+            .extend((first..end).map(|i| Slot::live(i as u32, 0)));
+        out.extend(self.slots[first..].iter().map(|slot| slot.entity()));
         self.alive += count;
     }
 
@@ -174,7 +179,7 @@ impl Entities {
         self.slots
             .iter()
             .filter(|s| s.is_alive())
-            .map(|s| Entity::from_bits(s.0))
+            .map(|s| s.entity())
     }
 
     /// Checks the invariants a decoded allocator must hold: the free list names exactly the
