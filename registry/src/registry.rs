@@ -133,11 +133,8 @@ impl BindingRegistry {
                     new: info.name,
                 });
             }
-            let empty: Arc<Bound<V>> = Arc::new(None);
-            let slot: Arc<Slot<V>> = Arc::new(Slot::new(empty.clone(), self.binds.clone()));
-            table
-                .bound
-                .insert(info.view_id, TypedBound::new::<V>(empty));
+            // Unbound, so not in the lookup table (`Table::bound` holds bound Views only).
+            let slot: Arc<Slot<V>> = Arc::new(Slot::new(Arc::new(None), self.binds.clone()));
             table.views.insert(
                 info.view_id,
                 ViewEntry {
@@ -187,9 +184,14 @@ impl BindingRegistry {
                 .as_ref()
                 .map(|imp| (imp.name().to_owned(), imp.api_version()));
             let next: Arc<Bound<V>> = Arc::new(next);
-            table
-                .bound
-                .insert(view_id, TypedBound::new::<V>(next.clone()));
+            match TypedBound::new::<V>(next.clone()) {
+                Some(entry) => {
+                    table.bound.insert(view_id, entry);
+                }
+                // The lookup table has no removal (it is insert-only): an unbind, rare, rebuilds
+                // it without the View.
+                None => table.bound = table.bound.without(&view_id),
+            }
             // Bindings follow the slot; table readers see the new snapshot once `write`
             // publishes it. Each reader sees the old or the new implementation, never neither.
             slot.store(next);

@@ -75,8 +75,10 @@ impl ViewEntry {
 /// `views`.
 #[derive(Clone, Default)]
 pub(crate) struct Table {
-    /// Per View, its `Arc<Bound<V>>` (the same allocation its slot holds now) with the type
-    /// it was registered as and the implementation's address, so a read needs no other load.
+    /// Per bound View, its `Arc<Bound<V>>` (the same allocation its slot holds now) with the
+    /// type it was registered as and the implementation's address, so a read needs no other
+    /// load. An unbound View has no entry: a lookup's miss is its "unbound", and a hit needs
+    /// no second test.
     pub(crate) bound: IdTable<ViewId, TypedBound>,
     pub(crate) views: IdMap<ViewId, ViewEntry>,
     pub(crate) pools: IdTable<(ViewId, ModelType), Arc<DynModelPool>>,

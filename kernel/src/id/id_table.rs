@@ -181,6 +181,11 @@ impl<K: Hash + Eq + Clone, V> IdTable<K, V> {
 
     /// Stores `value` under `key`, returning the value it replaced.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        // A replacement first: it adds no entry, so it must not grow the table (growing on
+        // it doubled the registry's table whenever a bind replaced an entry at the threshold).
+        if let Some(v) = self.get_mut(&key) {
+            return Some(std::mem::replace(v, value));
+        }
         if (self.len + 1) * 4 > self.slots.len() {
             self.grow();
         }
@@ -188,7 +193,6 @@ impl<K: Hash + Eq + Clone, V> IdTable<K, V> {
         let mut i = home(&key, mask);
         loop {
             match &mut self.slots[i] {
-                Some((k, v)) if *k == key => return Some(std::mem::replace(v, value)),
                 Some(_) => i = (i + 1) & mask,
                 empty @ None => {
                     *empty = Some((key, value));
@@ -217,6 +221,19 @@ impl<K: Hash + Eq + Clone, V> IdTable<K, V> {
     /// Every key, in slot order.
     pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.iter().map(|(k, _)| k)
+    }
+
+    /// A copy of the table without `key`'s entry. Rebuilt rather than edited: open addressing
+    /// without tombstones cannot take one entry out in place (another key may have probed past
+    /// it).
+    pub fn without(&self, key: &K) -> Self
+    where
+        V: Clone,
+    {
+        self.iter()
+            .filter(|&(k, _)| k != key)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 
     fn grow(&mut self) {
@@ -280,7 +297,8 @@ mod tests {
             prop_assert_eq!(table.len(), reference.len());
         }
 
-        /// Inserts (many colliding in the low bits) and lookups against a `HashMap`.
+        /// Inserts, rebuilds without a key (many keys colliding in the low bits) and lookups
+        /// against a `HashMap`.
         #[test]
         fn matches_a_hash_map(ops in prop::collection::vec((0u64..64, any::<u8>(), any::<bool>()), 0..400)) {
             let mut table = IdTable::new();
@@ -294,7 +312,12 @@ mod tests {
                         prop_assert_eq!(got, *reference.entry(key).or_insert(value));
                     }
                     (true, _) => {
-                        prop_assert_eq!(table.insert(key, value), reference.insert(key, value));
+                        let slots = table.slots.len();
+                        let replaced = table.insert(key, value);
+                        prop_assert_eq!(replaced, reference.insert(key, value));
+                        if replaced.is_some() {
+                            prop_assert_eq!(table.slots.len(), slots, "a replacement grew the table");
+                        }
                     }
                     (false, 1) => {
                         if let Some(v) = table.get_mut(&key) {
@@ -303,6 +326,10 @@ mod tests {
                         if let Some(v) = reference.get_mut(&key) {
                             *v = v.wrapping_add(1);
                         }
+                    }
+                    (false, 2) => {
+                        table = table.without(&key);
+                        reference.remove(&key);
                     }
                     (false, _) => {
                         let other = ViewId::from_bits(key.to_bits() ^ 1);
