@@ -467,6 +467,11 @@ fn an_aligned_query_iterates_by_position_at_each_pools_offset() {
     assert_eq!(got, want);
     let mut q = w.query::<(&Vel, &Pos)>();
     assert_eq!(q.iter().unwrap().count(), 10);
+    // An aligned run knows how many matches are left.
+    let mut iter = q.iter().unwrap();
+    assert_eq!(iter.size_hint(), (10, Some(10)));
+    iter.next();
+    assert_eq!(iter.size_hint(), (9, Some(9)));
 }
 
 /// A second type declared under `Pos`'s name (so `Pos`'s id): every typed access through it

@@ -73,17 +73,6 @@ pub trait QueryData {
         hint: usize,
         entity: Entity,
     ) -> Option<Self::Item<'a>>;
-    /// The match at driver position `j` of an aligned run: each pool's item at `starts[i] + j`.
-    ///
-    /// # Safety
-    ///
-    /// As [`QueryParam::item_at_raw`] for every parameter.
-    unsafe fn items_at_raw<'a>(
-        raw: Self::Raw<'a>,
-        starts: &[usize; 8],
-        j: usize,
-        entity: Entity,
-    ) -> Self::Item<'a>;
     /// The item at chunk position `j`.
     fn slice_item<'a>(slices: &'a mut Self::Slices<'_>, j: usize, entity: Entity)
     -> Self::Item<'a>;
@@ -92,6 +81,12 @@ pub trait QueryData {
         slices: Self::Slices<'a>,
         mid: usize,
     ) -> (Self::Slices<'a>, Self::Slices<'a>);
+    /// The chunk's first match, for `entity`, and the rest of the chunk; `None` once a
+    /// required parameter's chunk is empty.
+    fn split_first<'a>(
+        slices: Self::Slices<'a>,
+        entity: Entity,
+    ) -> Option<(Self::Item<'a>, Self::Slices<'a>)>;
     /// Calls `f` with the items at chunk positions `0..len`, in order, for a query whose
     /// parameters are all required (items get a placeholder entity).
     ///
@@ -183,12 +178,6 @@ macro_rules! query_data {
                 Some(($(unsafe { $P::fetch_raw(raw.$i, hint, entity) }?,)+))
             }
 
-            #[inline(always)]
-            unsafe fn items_at_raw<'a>(raw: Self::Raw<'a>, starts: &[usize; 8], j: usize, entity: Entity) -> Self::Item<'a> {
-                // SAFETY: the caller guarantees each parameter's position, as each requires.
-                ($(unsafe { $P::item_at_raw(raw.$i, starts[$i] + j, entity) },)+)
-            }
-
             #[allow(unused_assignments, reason = "the last parameter's increment is not read")]
             fn required_starts(starts: &[usize; 8]) -> [usize; 8] {
                 let (mut out, mut n) = ([0; 8], 0);
@@ -212,6 +201,13 @@ macro_rules! query_data {
             fn split_slices<'a>(slices: Self::Slices<'a>, mid: usize) -> (Self::Slices<'a>, Self::Slices<'a>) {
                 $(let $P = $P::split_slice(slices.$i, mid);)+
                 (($($P.0,)+), ($($P.1,)+))
+            }
+
+            #[inline(always)]
+            #[allow(non_snake_case, reason = "one binding per parameter, named after it")]
+            fn split_first<'a>(slices: Self::Slices<'a>, entity: Entity) -> Option<(Self::Item<'a>, Self::Slices<'a>)> {
+                $(let $P = $P::split_first(slices.$i, entity)?;)+
+                Some((($($P.0,)+), ($($P.1,)+)))
             }
 
             #[inline(always)]

@@ -1,8 +1,12 @@
 //! `QueryIter`: a query's matches as an iterator, in the driving pool's dense order.
 //!
-//! The iterator walks the smallest required pool's entities; for each it fetches every
-//! parameter's item (trying the same dense position first, then the sparse index) and skips
-//! entities a filter refuses or an optional-free parameter lacks. Items live as long as the
+//! Where every pool holds the driver's entities contiguously (an unfiltered query of required
+//! parameters whose placement the query verified), the iterator holds one slice per
+//! parameter and splits the first item off each, as a slice's own iterator does: no lookup,
+//! and nothing read through the pools. Otherwise it walks the smallest required pool's
+//! entities; for each it fetches every parameter's item (trying the same dense position
+//! first, then the sparse index) and skips entities a filter refuses or an optional-free
+//! parameter lacks. Items live as long as the
 //! iterator's borrow of the [`Query`](super::Query) that locked the pools, so many may be held
 //! at once, as with a slice's `iter_mut`.
 //!
@@ -21,14 +25,15 @@ use playground_kernel::Entity;
 
 /// The matches of a query, one item per matching entity.
 pub struct QueryIter<'a, Q: QueryData> {
-    /// The pools, taken for `'a`; `None` when nothing can match.
+    /// What is left of an aligned run: each parameter's components not yet handed out, and
+    /// how many.
+    run: Option<(Q::Slices<'a>, usize)>,
+    /// The pools, taken for `'a`, when the run is looked up entity by entity; `None` when
+    /// nothing can match or the run is aligned.
     raw: Option<Q::Raw<'a>>,
-    /// The driving pool's entities, in dense order.
+    /// The driving pool's entities, in dense order (looked-up runs).
     entities: &'a [Entity],
     filters: Option<&'a FilterPools<'a>>,
-    /// Where every pool holds the driver's entities contiguously (an unfiltered query of
-    /// required parameters): each pool's position of the driver's first entity.
-    aligned: Option<[usize; 8]>,
     next: usize,
 }
 
@@ -36,10 +41,10 @@ impl<'a, Q: QueryData> QueryIter<'a, Q> {
     /// An iterator that yields nothing (a required component type was never registered).
     pub(crate) fn empty() -> Self {
         Self {
+            run: None,
             raw: None,
             entities: &[],
             filters: None,
-            aligned: None,
             next: 0,
         }
     }
@@ -57,15 +62,22 @@ impl<'a, Q: QueryData> QueryIter<'a, Q> {
         // The entity list is read while the pools are held for items: copy the slice's
         // address and length first. Nothing writes an entity list during `'a` (items are
         // components, and the pools stay locked), so the slice stays valid and unchanged.
+        if let Some(starts) = aligned {
+            let len = Q::driver_entities(pools, driver).len();
+            return Self {
+                run: Some((Q::slices(pools, &starts, len), len)),
+                ..Self::empty()
+            };
+        }
         let entities: *const [Entity] = Q::driver_entities(pools, driver);
         let raw = Q::raw(pools);
         Self {
+            run: None,
             raw: Some(raw),
             // SAFETY: see above: the list lives in a pool locked for `'a`, which no item
             // points into and nothing mutates while the iterator lives.
             entities: unsafe { &*entities },
             filters: (!filters.is_empty()).then_some(filters),
-            aligned,
             next: 0,
         }
     }
@@ -76,21 +88,13 @@ impl<'a, Q: QueryData> Iterator for QueryIter<'a, Q> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let raw = self.raw?;
-        if let Some(starts) = &self.aligned {
-            let j = self.next;
-            if j >= self.entities.len() {
-                return None;
-            }
-            self.next += 1;
+        if let Some((slices, left)) = self.run.take() {
             // Items of required parameters ignore the entity; no need to read it.
-            // Every pool holds the driver's entities contiguously from `starts` (the query
-            // verified it for these pool versions, and the pools stay locked), so
-            // `starts[i] + j` is in bounds and holds the driver's `j`-th entity.
-            // SAFETY: as argued above; `j` only grows, so each position is handed out once.
-            let items = unsafe { Q::items_at_raw(raw, starts, j, PLACEHOLDER) };
+            let (items, rest) = Q::split_first(slices, PLACEHOLDER)?;
+            self.run = Some((rest, left - 1));
             return Some(items);
         }
+        let raw = self.raw?;
         while let Some(&entity) = self.entities.get(self.next) {
             let hint = self.next;
             self.next += 1;
@@ -107,6 +111,9 @@ impl<'a, Q: QueryData> Iterator for QueryIter<'a, Q> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
+        if let Some((_, left)) = self.run {
+            return (left, Some(left));
+        }
         let left = self.entities.len() - self.next;
         (0, Some(if self.raw.is_some() { left } else { 0 }))
     }

@@ -49,6 +49,12 @@ pub trait QueryParam {
     fn slice_item<'a>(slice: &'a mut Self::Slice<'_>, j: usize, entity: Entity) -> Self::Item<'a>;
     /// Splits a chunk at `mid`, for parallel runs.
     fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>);
+    /// The chunk's first item, for `entity`, and the rest of the chunk; `None` if it is empty
+    /// (the iterator over aligned pools).
+    fn split_first<'a>(
+        slice: Self::Slice<'a>,
+        entity: Entity,
+    ) -> Option<(Self::Item<'a>, Self::Slice<'a>)>;
     /// A chunk cut into runs of four items, for
     /// [`QueryData::run_slices`](super::query_data::QueryData::run_slices).
     type Quads<'a>;
@@ -79,13 +85,6 @@ pub trait QueryParam {
         hint: usize,
         entity: Entity,
     ) -> Option<Self::Item<'a>>;
-    /// The item at dense position `at`, known to hold `entity` (an aligned run).
-    ///
-    /// # Safety
-    ///
-    /// As [`Self::fetch_raw`], and the pool holds `entity` at `at` (for a required parameter:
-    /// `at` is in bounds).
-    unsafe fn item_at_raw<'a>(raw: Self::Raw<'a>, at: usize, entity: Entity) -> Self::Item<'a>;
 }
 
 /// A mutably borrowed pool as an iterator holds it: the pool for lookups and its component
@@ -150,6 +149,10 @@ impl<T: Component> QueryParam for &T {
     fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
         slice.split_at(mid)
     }
+    #[inline(always)]
+    fn split_first<'a>(slice: Self::Slice<'a>, _: Entity) -> Option<(&'a T, Self::Slice<'a>)> {
+        slice.split_first()
+    }
     type Quads<'a> = &'a [[T; 4]];
     #[inline(always)]
     fn quads<'a>(slice: Self::Slice<'a>, len: usize) -> (Self::Quads<'a>, usize, Self::Slice<'a>) {
@@ -167,10 +170,6 @@ impl<T: Component> QueryParam for &T {
     #[inline(always)]
     unsafe fn fetch_raw<'a>(raw: Self::Raw<'a>, hint: usize, entity: Entity) -> Option<&'a T> {
         raw.get_at(hint, entity)
-    }
-    #[inline(always)]
-    unsafe fn item_at_raw<'a>(raw: Self::Raw<'a>, at: usize, _: Entity) -> &'a T {
-        &raw.components()[at]
     }
 }
 
@@ -197,6 +196,10 @@ impl<T: Component> QueryParam for &mut T {
     }
     fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
         slice.split_at_mut(mid)
+    }
+    #[inline(always)]
+    fn split_first<'a>(slice: Self::Slice<'a>, _: Entity) -> Option<(&'a mut T, Self::Slice<'a>)> {
+        slice.split_first_mut()
     }
     type Quads<'a> = &'a mut [[T; 4]];
     #[inline(always)]
@@ -236,12 +239,6 @@ impl<T: Component> QueryParam for &mut T {
             };
             Some(&mut *raw.data.add(at))
         }
-    }
-    #[inline(always)]
-    unsafe fn item_at_raw<'a>(raw: Self::Raw<'a>, at: usize, _: Entity) -> &'a mut T {
-        // SAFETY: the caller guarantees `at` is in bounds and handed out once; `raw` holds the
-        // pool exclusively for `'a` (see `fetch_raw`).
-        unsafe { &mut *raw.data.add(at) }
     }
 }
 
@@ -284,6 +281,16 @@ impl<T: Component> QueryParam for Option<&T> {
     fn split_slice<'a>(slice: Self::Slice<'a>, mid: usize) -> (Self::Slice<'a>, Self::Slice<'a>) {
         ((slice.0, slice.1), (slice.0, slice.1 + mid))
     }
+    /// Never empty: an optional parameter's chunk is a position, not a slice, and ends with
+    /// the required parameters' chunks.
+    #[inline(always)]
+    fn split_first<'a>(
+        slice: Self::Slice<'a>,
+        entity: Entity,
+    ) -> Option<(Option<&'a T>, Self::Slice<'a>)> {
+        let item = slice.0.and_then(|p| p.get_at(slice.1, entity));
+        Some((item, Self::split_slice(slice, 1).1))
+    }
     type Quads<'a> = Self::Slice<'a>;
     fn quads<'a>(slice: Self::Slice<'a>, len: usize) -> (Self::Slice<'a>, usize, Self::Slice<'a>) {
         (slice, usize::MAX, Self::split_slice(slice, len - len % 4).1)
@@ -308,9 +315,5 @@ impl<T: Component> QueryParam for Option<&T> {
         entity: Entity,
     ) -> Option<Option<&'a T>> {
         Some(raw.and_then(|p| p.get_at(hint, entity)))
-    }
-    #[inline(always)]
-    unsafe fn item_at_raw<'a>(raw: Self::Raw<'a>, at: usize, entity: Entity) -> Option<&'a T> {
-        raw.and_then(|p| p.get_at(at, entity))
     }
 }
