@@ -472,6 +472,43 @@ fn an_aligned_query_iterates_by_position_at_each_pools_offset() {
     assert_eq!(iter.size_hint(), (10, Some(10)));
     iter.next();
     assert_eq!(iter.size_hint(), (9, Some(9)));
+    drop(q);
+
+    // Folded (runs of four, then the last two of ten), after a `next` or not: every match
+    // once, in order.
+    let mut by_next = Vec::new();
+    let mut q = w.query::<(&Vel, &Pos)>();
+    // A `for` loop calls `next`, not `fold`.
+    for (v, p) in q.iter().unwrap() {
+        by_next.push((v.0, p.0));
+    }
+    drop(q);
+    assert_eq!(by_next.len(), 10);
+    let mut folded = Vec::new();
+    w.query::<(&Vel, &Pos)>()
+        .iter()
+        .unwrap()
+        .for_each(|(v, p)| folded.push((v.0, p.0)));
+    assert_eq!(folded, by_next);
+    let mut q = w.query::<(&Vel, &Pos)>();
+    let mut iter = q.iter().unwrap();
+    let first = iter.next().map(|(v, p)| (v.0, p.0));
+    let rest: Vec<(f32, f32)> = iter.fold(Vec::new(), |mut out, (v, p)| {
+        out.push((v.0, p.0));
+        out
+    });
+    assert_eq!(first.into_iter().chain(rest).collect::<Vec<_>>(), by_next);
+    drop(q);
+    // Written through the fold: each match once.
+    let mut q = w.query::<(&mut Pos, &Vel)>();
+    q.iter().unwrap().for_each(|(p, v)| p.0 -= v.0);
+    drop(q);
+    let got: Vec<f32> = late
+        .iter()
+        .map(|&e| w.get_mut::<Pos>(e).unwrap().0)
+        .collect();
+    let want: Vec<f32> = expected.iter().map(|&(v, p)| p + v).collect();
+    assert_eq!(got, want);
 }
 
 /// A second type declared under `Pos`'s name (so `Pos`'s id): every typed access through it

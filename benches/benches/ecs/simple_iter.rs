@@ -34,6 +34,13 @@ pub fn bench(c: &mut Criterion) {
             }
         })
     });
+    // The iterator consumed by `Iterator::for_each` (a fold), as bevy_ecs is driven below.
+    g.bench_function("playground_iter_for_each", |b| {
+        b.iter(|| {
+            let mut query = world.query::<(&Velocity, &mut Position)>();
+            query.iter().unwrap().for_each(|(v, p)| step(p, v));
+        })
+    });
 
     let mut bevy = bevy_ecs::world::World::new();
     bevy.spawn_batch((0..N).map(|_| bundle()));

@@ -97,6 +97,16 @@ pub trait QueryData {
     /// pass over the same slices cannot: the compiler unrolls it only after it has looked
     /// for such merges.
     fn run_slices<Visit: FnMut(Self::Item<'_>)>(slices: Self::Slices<'_>, len: usize, f: Visit);
+    /// Folds the items at chunk positions `0..len` into `init`, in order, for a query whose
+    /// parameters are all required: [`Self::run_slices`]' four items per pass, for items
+    /// that live for `'a` (the query iterator's `fold`, so `iter().for_each(..)`,
+    /// `iter().map(..).sum()` and the like run like `for_each`).
+    fn fold_slices<'a, B, Fold: FnMut(B, Self::Item<'a>) -> B>(
+        slices: Self::Slices<'a>,
+        len: usize,
+        init: B,
+        f: Fold,
+    ) -> B;
 }
 
 macro_rules! query_data {
@@ -238,6 +248,56 @@ macro_rules! query_data {
                     }
                 }
                 by_four::<$($P,)+ Visit>($(slices.$i,)+ len, f)
+            }
+
+            #[inline(always)]
+            fn fold_slices<'a, Acc, Fold: FnMut(Acc, Self::Item<'a>) -> Acc>(
+                slices: Self::Slices<'a>,
+                len: usize,
+                init: Acc,
+                f: Fold,
+            ) -> Acc {
+                debug_assert!(Self::ALL_REQUIRED, "items of optional parameters need their entity");
+                /// As `run_slices`' `by_four`: each slice its own argument, four items a pass.
+                #[inline(never)]
+                #[allow(non_snake_case, reason = "one argument per parameter, named after it")]
+                #[allow(
+                    clippy::too_many_arguments,
+                    reason = "each slice is its own argument, so the compiler knows no other aliases it"
+                )]
+                fn by_four<'a, $($P: QueryParam,)+ Acc, Fold: FnMut(Acc, ($($P::Item<'a>,)+)) -> Acc>(
+                    $($P: $P::Slice<'a>,)+
+                    len: usize,
+                    init: Acc,
+                    mut f: Fold,
+                ) -> Acc {
+                    let mut parts = ($($P::quads($P, len),)+);
+                    let mut runs = len / 4;
+                    $( runs = runs.min(parts.$i.1); )+
+                    let mut acc = init;
+                    for _ in 0..runs {
+                        let mut quad = ($({
+                            let (items, rest) = $P::split_quad(std::mem::take(&mut parts.$i.0), PLACEHOLDER);
+                            parts.$i.0 = rest;
+                            items.into_iter()
+                        },)+);
+                        for _ in 0..4 {
+                            acc = f(acc, ($(quad.$i.next().expect("four items a run"),)+));
+                        }
+                    }
+                    let mut rest = ($(Some(parts.$i.2),)+);
+                    for _ in 0..len - 4 * runs {
+                        let item = ($({
+                            let slice = rest.$i.take().expect("put back below");
+                            let (item, tail) = $P::split_first(slice, PLACEHOLDER).expect("the chunk's length");
+                            rest.$i = Some(tail);
+                            item
+                        },)+);
+                        acc = f(acc, item);
+                    }
+                    acc
+                }
+                by_four::<$($P,)+ Acc, Fold>($(slices.$i,)+ len, init, f)
             }
 
         }

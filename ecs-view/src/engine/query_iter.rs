@@ -83,17 +83,10 @@ impl<'a, Q: QueryData> QueryIter<'a, Q> {
     }
 }
 
-impl<'a, Q: QueryData> Iterator for QueryIter<'a, Q> {
-    type Item = Q::Item<'a>;
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        if let Some((slices, left)) = self.run.take() {
-            // Items of required parameters ignore the entity; no need to read it.
-            let (items, rest) = Q::split_first(slices, PLACEHOLDER)?;
-            self.run = Some((rest, left - 1));
-            return Some(items);
-        }
+impl<'a, Q: QueryData> QueryIter<'a, Q> {
+    /// The next match of a run looked up entity by entity.
+    #[inline(always)]
+    fn next_looked_up(&mut self) -> Option<Q::Item<'a>> {
         let raw = self.raw?;
         while let Some(&entity) = self.entities.get(self.next) {
             let hint = self.next;
@@ -108,6 +101,42 @@ impl<'a, Q: QueryData> Iterator for QueryIter<'a, Q> {
             }
         }
         None
+    }
+}
+
+impl<'a, Q: QueryData> Iterator for QueryIter<'a, Q> {
+    type Item = Q::Item<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some((slices, left)) = self.run.take() {
+            // Items of required parameters ignore the entity; no need to read it.
+            let (items, rest) = Q::split_first(slices, PLACEHOLDER)?;
+            self.run = Some((rest, left - 1));
+            return Some(items);
+        }
+        self.next_looked_up()
+    }
+
+    /// An aligned run folds four items a pass over its slices, as `for_each` does; so
+    /// `for_each`, `sum`, `count` and the other adapters that fold run at that speed. A `for`
+    /// loop calls `next` and gets one item at a time.
+    #[inline]
+    fn fold<B, F>(mut self, init: B, mut f: F) -> B
+    where
+        F: FnMut(B, Self::Item) -> B,
+    {
+        if let Some((slices, left)) = self.run.take() {
+            return Q::fold_slices(slices, left, init, f);
+        }
+        // The looked-up step, not `next`: a second caller of `next` pushed it out of line,
+        // and a `for` loop over an aligned run then stored and reloaded the iterator through
+        // memory for every item (three to five times as long).
+        let mut acc = init;
+        while let Some(item) = self.next_looked_up() {
+            acc = f(acc, item);
+        }
+        acc
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

@@ -57,7 +57,7 @@ pub trait QueryParam {
     ) -> Option<(Self::Item<'a>, Self::Slice<'a>)>;
     /// A chunk cut into runs of four items, for
     /// [`QueryData::run_slices`](super::query_data::QueryData::run_slices).
-    type Quads<'a>;
+    type Quads<'a>: Default;
     /// Cuts the first `len` items of a chunk into runs of four: the runs, how many there are
     /// (at least `len / 4`), and the last `len % 4` items.
     fn quads<'a>(slice: Self::Slice<'a>, len: usize) -> (Self::Quads<'a>, usize, Self::Slice<'a>);
@@ -68,6 +68,13 @@ pub trait QueryParam {
         i: usize,
         entity: Entity,
     ) -> Self::Item<'a>;
+    /// The first run's four items, for `entity`, each living for `'a`, and the runs after it
+    /// (a fold over an aligned run hands items on rather than lending them). Panics if no
+    /// run is left.
+    fn split_quad<'a>(
+        quads: Self::Quads<'a>,
+        entity: Entity,
+    ) -> ([Self::Item<'a>; 4], Self::Quads<'a>);
 
     /// The pool as an iterator keeps it: copyable, so the iterator can hand out an item per
     /// entity for its whole borrow (`'a`) rather than for one call.
@@ -163,6 +170,11 @@ impl<T: Component> QueryParam for &T {
     fn quad_item<'a>(quads: &'a mut &[[T; 4]], k: usize, i: usize, _: Entity) -> &'a T {
         &quads[k][i]
     }
+    #[inline(always)]
+    fn split_quad<'a>(quads: Self::Quads<'a>, _: Entity) -> ([&'a T; 4], Self::Quads<'a>) {
+        let ([a, b, c, d], rest) = quads.split_first().expect("a run of four is left");
+        ([a, b, c, d], rest)
+    }
     type Raw<'a> = &'a ComponentPool<T>;
     fn raw<'a>(pool: &'a mut Self::Pool<'_>) -> Self::Raw<'a> {
         pool
@@ -211,6 +223,11 @@ impl<T: Component> QueryParam for &mut T {
     #[inline(always)]
     fn quad_item<'a>(quads: &'a mut &mut [[T; 4]], k: usize, i: usize, _: Entity) -> &'a mut T {
         &mut quads[k][i]
+    }
+    #[inline(always)]
+    fn split_quad<'a>(quads: Self::Quads<'a>, _: Entity) -> ([&'a mut T; 4], Self::Quads<'a>) {
+        let ([a, b, c, d], rest) = quads.split_first_mut().expect("a run of four is left");
+        ([a, b, c, d], rest)
     }
     type Raw<'a> = RawMut<'a, T>;
     fn raw<'a>(pool: &'a mut Self::Pool<'_>) -> Self::Raw<'a> {
@@ -303,6 +320,15 @@ impl<T: Component> QueryParam for Option<&T> {
         entity: Entity,
     ) -> Option<&'a T> {
         Self::slice_item(quads, 4 * k + i, entity)
+    }
+    #[inline(always)]
+    fn split_quad<'a>(
+        quads: Self::Slice<'a>,
+        entity: Entity,
+    ) -> ([Option<&'a T>; 4], Self::Slice<'a>) {
+        let (pool, at) = quads;
+        let item = |i| pool.and_then(|p| p.get_at(at + i, entity));
+        ([item(0), item(1), item(2), item(3)], (pool, at + 4))
     }
     type Raw<'a> = Option<&'a ComponentPool<T>>;
     fn raw<'a>(pool: &'a mut Self::Pool<'_>) -> Self::Raw<'a> {
