@@ -216,6 +216,18 @@ pub const ROWS: &[Row] = &[
         Goal::RatioAtMost(1.0),
     ),
     row(
+        "ecs/simple_iter",
+        "playground_iter",
+        ECS_PEERS,
+        Goal::Report,
+    ),
+    row(
+        "ecs/simple_iter",
+        "playground_iter_for_each",
+        ECS_PEERS,
+        Goal::Report,
+    ),
+    row(
         "ecs/frag_iter",
         "playground",
         ECS_PEERS,
