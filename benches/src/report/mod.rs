@@ -93,7 +93,7 @@ pub fn goal_text(goal: Goal) -> String {
 /// The report as a text table.
 pub fn table(lines: &[Line]) -> String {
     let mut out = format!(
-        "{:<28} {:<20} {:>11}  {:<26} {:>7}  {:<18} {}\n",
+        "{:<28} {:<24} {:>11}  {:<26} {:>7}  {:<18} {}\n",
         "group", "path", "median", "best peer / baseline", "ratio", "goal", "met"
     );
     for l in lines {
@@ -106,7 +106,7 @@ pub fn table(lines: &[Line]) -> String {
             None => "-",
         };
         out += &format!(
-            "{:<28} {:<20} {:>11}  {:<26} {:>7}  {:<18} {}\n",
+            "{:<28} {:<24} {:>11}  {:<26} {:>7}  {:<18} {}\n",
             l.row.group,
             l.row.playground,
             l.ours.map_or("no data".into(), human),
