@@ -2,12 +2,16 @@
 //! writer rebinding every millisecond, and the cost of a call through a `Binding`.
 //!
 //! Equal terms for every function of a lookup group: the same ids in the same shuffled
-//! order, the same identity hasher for every hash map (the ids are already FNV-1a hashes), the
-//! locking a competent user writes for a batch (one `RwLock` read guard, one papaya pin, per
-//! batch; `rwlock_hashmap_per_get` keeps the lock-per-get variant), and the looked-up
-//! reference handed to `black_box` without a call on it (the call is measured once, in
-//! `registry/call`). The floors: `vec_index` (a `Vec` indexed by position, no id at all) and
-//! `nohash_hashmap` (an identity-hashed `HashMap` with no concurrency).
+//! order, the same identity hasher for every concurrent hash map (the ids are already FNV-1a
+//! hashes), the locking a competent user writes for a batch (one `RwLock` read guard, one
+//! papaya pin, per batch; `rwlock_hashmap_per_get` keeps the lock-per-get variant), and the
+//! looked-up reference handed to `black_box` without a call on it (the call is measured once,
+//! in `registry/call`). The floors: `vec_index` (a `Vec` indexed by position, no id at all),
+//! and a `HashMap` with no concurrency under each of two hashers, since neither wins at both
+//! sizes: `nohash_hashmap` (the identity hash) and `fxhash_hashmap` (rustc-hash's `FxHasher`).
+//! FNV-1a ids of names that differ only in their last characters differ little in their top
+//! bits, which hashbrown keeps as each slot's tag; at 64 ids those tags collide and the
+//! identity hash loses to FxHash, whose multiply and rotate spread them.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dashmap::DashMap;
@@ -17,6 +21,7 @@ use playground_benches::{Background, shuffled};
 use playground_kernel::sync::StdArc as Arc;
 use playground_kernel::{IdMap, ModelType, ViewId};
 use playground_registry::{Binding, BindingRegistry, Implementation, ViewInfo};
+use rustc_hash::FxHashMap;
 use std::hash::BuildHasherDefault;
 use std::hint::black_box;
 use std::time::Duration;
@@ -34,11 +39,13 @@ struct Tables {
     bindings: Vec<Binding<dyn Probe>>,
     vec: Vec<Arc<dyn Probe>>,
     nohash: IdMap<ViewId, Arc<dyn Probe>>,
+    fx: FxHashMap<ViewId, Arc<dyn Probe>>,
     dash: Arc<DashMap<ViewId, Arc<dyn Probe>, IdHash>>,
     rwlock: RwLock<IdMap<ViewId, Arc<dyn Probe>>>,
     papaya: papaya::HashMap<ViewId, Arc<dyn Probe>, IdHash>,
     pool_vec: Vec<Arc<Vec<u64>>>,
     pool_nohash: IdMap<PoolKey, Arc<Vec<u64>>>,
+    pool_fx: FxHashMap<PoolKey, Arc<Vec<u64>>>,
     pool_dash: DashMap<PoolKey, Arc<Vec<u64>>, IdHash>,
     pool_rwlock: RwLock<IdMap<PoolKey, Arc<Vec<u64>>>>,
     pool_papaya: papaya::HashMap<PoolKey, Arc<Vec<u64>>, IdHash>,
@@ -55,11 +62,13 @@ fn tables(n: usize) -> Tables {
         bindings: Vec::new(),
         vec: (0..n).map(probe).collect(),
         nohash: IdMap::default(),
+        fx: FxHashMap::default(),
         dash: Arc::new(DashMap::with_hasher(IdHash::default())),
         rwlock: RwLock::new(IdMap::default()),
         papaya: papaya::HashMap::with_hasher(IdHash::default()),
         pool_vec: (0..n).map(|_| Arc::new(Vec::new())).collect(),
         pool_nohash: IdMap::default(),
+        pool_fx: FxHashMap::default(),
         pool_dash: DashMap::with_hasher(IdHash::default()),
         pool_rwlock: RwLock::new(IdMap::default()),
         pool_papaya: papaya::HashMap::with_hasher(IdHash::default()),
@@ -81,11 +90,13 @@ fn tables(n: usize) -> Tables {
             .unwrap();
         registry.register_pool(id, model_type(i)).unwrap();
         t.nohash.insert(id, probe(i));
+        t.fx.insert(id, probe(i));
         t.dash.insert(id, probe(i));
         t.rwlock.write().insert(id, probe(i));
         t.papaya.pin().insert(id, probe(i));
         let key = (id, model_type(i));
         t.pool_nohash.insert(key, Arc::new(Vec::new()));
+        t.pool_fx.insert(key, Arc::new(Vec::new()));
         t.pool_dash.insert(key, Arc::new(Vec::new()));
         t.pool_rwlock.write().insert(key, Arc::new(Vec::new()));
         t.pool_papaya.pin().insert(key, Arc::new(Vec::new()));
@@ -135,6 +146,14 @@ fn lookup(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("nohash_hashmap", n), |b| {
             b.iter(|| {
                 let map = black_box(&t.nohash);
+                for id in &t.keys {
+                    black_box(map.get(id));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("fxhash_hashmap", n), |b| {
+            b.iter(|| {
+                let map = black_box(&t.fx);
                 for id in &t.keys {
                     black_box(map.get(id));
                 }
@@ -198,6 +217,14 @@ fn pool_lookup(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("nohash_hashmap", n), |b| {
             b.iter(|| {
                 let map = black_box(&t.pool_nohash);
+                for k in &t.pool_keys {
+                    black_box(map.get(k));
+                }
+            })
+        });
+        g.bench_function(BenchmarkId::new("fxhash_hashmap", n), |b| {
+            b.iter(|| {
+                let map = black_box(&t.pool_fx);
                 for k in &t.pool_keys {
                     black_box(map.get(k));
                 }

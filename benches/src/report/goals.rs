@@ -122,7 +122,7 @@ pub const ROWS: &[Row] = &[
     row(
         "registry/lookup",
         "registry_get/64",
-        &["nohash_hashmap/64"],
+        &["nohash_hashmap/64", "fxhash_hashmap/64"],
         Goal::RatioAndNs(1.5, 3.0),
     ),
     row(
@@ -134,13 +134,13 @@ pub const ROWS: &[Row] = &[
     row(
         "registry/lookup",
         "binding_cached/64",
-        &["vec_index/64", "nohash_hashmap/64"],
+        &["vec_index/64", "nohash_hashmap/64", "fxhash_hashmap/64"],
         Goal::NsAtMost(1.0),
     ),
     row(
         "registry/lookup",
         "registry_get/4096",
-        &["nohash_hashmap/4096"],
+        &["nohash_hashmap/4096", "fxhash_hashmap/4096"],
         Goal::RatioAndNs(1.5, 3.0),
     ),
     row(
@@ -152,13 +152,17 @@ pub const ROWS: &[Row] = &[
     row(
         "registry/lookup",
         "binding_cached/4096",
-        &["vec_index/4096", "nohash_hashmap/4096"],
+        &[
+            "vec_index/4096",
+            "nohash_hashmap/4096",
+            "fxhash_hashmap/4096",
+        ],
         Goal::NsAtMost(1.0),
     ),
     row(
         "registry/pool_lookup",
         "playground/64",
-        &["nohash_hashmap/64"],
+        &["nohash_hashmap/64", "fxhash_hashmap/64"],
         Goal::RatioAndNs(1.5, 3.0),
     ),
     row(
@@ -170,7 +174,7 @@ pub const ROWS: &[Row] = &[
     row(
         "registry/pool_lookup",
         "playground/4096",
-        &["nohash_hashmap/4096"],
+        &["nohash_hashmap/4096", "fxhash_hashmap/4096"],
         Goal::RatioAndNs(1.5, 3.0),
     ),
     row(
