@@ -6,9 +6,9 @@
 //! and nothing read through the pools. Otherwise it walks the smallest required pool's
 //! entities; for each it fetches every parameter's item (trying the same dense position
 //! first, then the sparse index) and skips entities a filter refuses or an optional-free
-//! parameter lacks. Items live as long as the
-//! iterator's borrow of the [`Query`](super::Query) that locked the pools, so many may be held
-//! at once, as with a slice's `iter_mut`.
+//! parameter lacks. Items live as long as the iterator's borrow of the
+//! [`Query`](super::Query) that locked the pools, so many may be held at once, as with a
+//! slice's `iter_mut`.
 //!
 //! Invariant that makes the `&mut` items sound: each position of the driver's entity list is
 //! visited once, and an entity appears once in a pool, so each component is handed out at
