@@ -285,12 +285,11 @@ macro_rules! query_data {
                             acc = f(acc, ($(quad.$i.next().expect("four items a run"),)+));
                         }
                     }
-                    let mut rest = ($(Some(parts.$i.2),)+);
                     for _ in 0..len - 4 * runs {
                         let item = ($({
-                            let slice = rest.$i.take().expect("put back below");
+                            let slice = std::mem::take(&mut parts.$i.2);
                             let (item, tail) = $P::split_first(slice, PLACEHOLDER).expect("the chunk's length");
-                            rest.$i = Some(tail);
+                            parts.$i.2 = tail;
                             item
                         },)+);
                         acc = f(acc, item);

@@ -39,7 +39,7 @@ pub trait QueryParam {
     ) -> Option<Self::Item<'a>>;
 
     /// Components at dense positions `start..start + len`, for an aligned chunk.
-    type Slice<'a>;
+    type Slice<'a>: Default;
     /// Where this pool holds exactly `entities`, contiguously, if it does (an optional
     /// parameter answers `Some(0)`: it looks each entity up anyway).
     fn offset_of(pool: &Self::Pool<'_>, entities: &[Entity]) -> Option<usize>;
