@@ -399,6 +399,9 @@ impl ModuleSet {
             }
             drop(old);
         }
+        // Snapshots the rebinds replaced that readers have let go of since: freed here, on the
+        // reloading thread, with any old implementation only they held.
+        self.registry.reclaim();
         let order = self.load_order_names();
         let changed = order
             .iter()

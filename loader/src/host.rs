@@ -274,6 +274,9 @@ impl<C: Core> ModuleHost<C> {
         let old = std::mem::replace(&mut self.running, next);
         self.retired.retire(old.library.owner());
         drop(old);
+        // Snapshots the rebinds replaced that readers have let go of since: freed here, on the
+        // reloading thread, with any old implementation only they held.
+        self.registry.reclaim();
         Ok(ReloadReport {
             name: self.running.library.name().to_owned(),
             state_bytes: carried.bytes.as_ref().map_or(0, Vec::len),

@@ -16,6 +16,7 @@ mod error;
 mod implementation;
 mod reader;
 mod registry;
+mod retired;
 mod slot;
 pub mod swap;
 mod table;

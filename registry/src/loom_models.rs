@@ -135,3 +135,31 @@ fn a_binding_follows_the_slot_version_and_lets_the_old_implementation_go() {
         );
     });
 }
+
+#[test]
+fn a_reader_lets_go_of_a_replaced_snapshot_and_the_writer_frees_it() {
+    model(|| {
+        let registry = Arc::new(BindingRegistry::new());
+        registry.register_view::<dyn Value>().unwrap();
+        let (v1, v1_dropped) = tracked(1);
+        registry.bind(v1).unwrap();
+        let reader = {
+            let registry = registry.clone();
+            thread::spawn(move || {
+                let mut reader = registry.reader();
+                // Racing the rebind: the old or the new one, alive either way (`get` asserts
+                // it), and letting go of the old snapshot frees nothing.
+                let seen = reader.get::<dyn Value>().map(|v| v.get());
+                assert!(seen == Some(1) || seen == Some(2), "{seen:?}");
+            })
+        };
+        registry.rebind(tracked(2).0).unwrap();
+        reader.join().unwrap();
+        // Every reader has let go; the writer's reclaim frees what only the old snapshot held.
+        assert_eq!(registry.reclaim(), 0, "no replaced snapshot is still held");
+        assert!(
+            v1_dropped.load(Ordering::SeqCst),
+            "the old implementation went with the old snapshot"
+        );
+    });
+}

@@ -7,7 +7,10 @@ use playground_kernel::{ModelType, View, ViewId};
 /// A reader that keeps the registry snapshot it last saw. While nothing was published since,
 /// a lookup costs one atomic load (to check for a newer snapshot) and a hash-table probe: no
 /// read-modify-write, no shared cache line written, so readers on many threads do not slow
-/// each other down. After a publish, the next lookup picks up the new snapshot.
+/// each other down. After a publish, the next lookup picks up the new snapshot and lets go of
+/// the old one without freeing it: a writer frees replaced snapshots (see
+/// [`BindingRegistry::reclaim`](crate::BindingRegistry::reclaim)), so a lookup never pays for
+/// that.
 ///
 /// Make one per thread (it is `Send`, not `Sync`); results borrow the reader, which keeps the
 /// snapshot and everything in it alive while they are held.

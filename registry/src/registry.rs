@@ -4,6 +4,7 @@ use crate::binding::Binding;
 use crate::error::RegistryError;
 use crate::implementation::Implementation;
 use crate::reader::RegistryReader;
+use crate::retired::Retired;
 use crate::swap::{Guard, SwapCell};
 use crate::table::{Bound, DynModelPool, Slot, Table, ViewEntry, ViewInfo};
 use crate::typed_bound::TypedBound;
@@ -17,6 +18,12 @@ use playground_kernel::{ModelType, View, ViewId};
 /// reader's cached copy of it). Writers serialise on one mutex that readers never touch, copy
 /// the snapshot, change the copy, and publish it (RCU), so no update is lost and no reader can
 /// deadlock a writer. Every refused write leaves the registry exactly as it was.
+///
+/// A replaced snapshot is freed by a writer, never by a reader: the writer keeps it until no
+/// reader holds it, and frees it at a later write or [`reclaim`](Self::reclaim). A lookup
+/// that moves a reader to a newer snapshot only lets go of its reference, so it never pays
+/// for freeing thousands of entries, or for dropping an implementation (and closing the
+/// library behind it) that only the old snapshot still held.
 ///
 /// ```
 /// use playground_kernel::View;
@@ -37,7 +44,8 @@ use playground_kernel::{ModelType, View, ViewId};
 /// ```
 pub struct BindingRegistry {
     table: SwapCell<Table>,
-    writer: Mutex<()>,
+    /// The writer lock, over the snapshots writers replaced that readers still held.
+    writer: Mutex<Retired<Table>>,
     /// Bumped after every store to any View's slot; shared by every slot and binding.
     binds: Arc<AtomicU64>,
 }
@@ -86,7 +94,7 @@ impl BindingRegistry {
     pub fn new() -> Self {
         Self {
             table: SwapCell::from_pointee(Table::default()),
-            writer: Mutex::new(()),
+            writer: Mutex::new(Retired::default()),
             binds: Arc::new(AtomicU64::new(0)),
         }
     }
@@ -96,11 +104,20 @@ impl BindingRegistry {
         &self,
         change: impl FnOnce(&mut Table) -> Result<R, RegistryError>,
     ) -> Result<R, RegistryError> {
-        let _writer = self.writer.lock();
+        let mut retired = self.writer.lock();
         let mut next = Table::clone(&self.table.load());
         let result = change(&mut next)?;
-        self.table.store(Arc::new(next));
+        retired.retire(self.table.swap(Arc::new(next)));
         Ok(result)
+    }
+
+    /// Frees, on this thread, the replaced snapshots that no reader holds any more, and with
+    /// them whatever only they held (an old implementation, and the library behind it);
+    /// returns how many replaced snapshots readers still hold. Every write does this too; a
+    /// host calls it where it wants replaced code gone without a write (the module hosts
+    /// call it after each reload). Waits for a writer in progress.
+    pub fn reclaim(&self) -> usize {
+        self.writer.lock().reclaim()
     }
 
     /// Whether a View is registered under `view_id` (bound or not).

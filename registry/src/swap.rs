@@ -46,6 +46,9 @@ mod imp {
         pub(crate) fn store(&self, value: Arc<T>) {
             *self.0.lock() = value;
         }
+        pub(crate) fn swap(&self, value: Arc<T>) -> Arc<T> {
+            std::mem::replace(&mut *self.0.lock(), value)
+        }
     }
 
     /// Stand-in for `arc_swap::Cache`: reloads on every `load`.

@@ -61,6 +61,33 @@ fn rebind_is_seen_by_the_next_get_and_old_guards_keep_the_old() {
 }
 
 #[test]
+fn a_reader_moving_to_a_new_snapshot_frees_nothing_and_reclaim_frees_the_old() {
+    let drops = Arc::new(AtomicUsize::new(0));
+    let r = registry_with_counter();
+    r.bind(counter("v1", 1, &drops)).unwrap();
+    let mut reader = r.reader();
+    assert_eq!(reader.get::<dyn Counter>().unwrap().value(), 1);
+    r.rebind(counter("v2", 2, &drops)).unwrap();
+    assert_eq!(
+        r.reclaim(),
+        1,
+        "the reader still holds the snapshot the rebind replaced"
+    );
+    // The lookup moves the reader to the new snapshot; the old one, and v1 that only it still
+    // holds, are left for a writer to free.
+    assert_eq!(reader.get::<dyn Counter>().unwrap().value(), 2);
+    assert_eq!(drops.load(Ordering::SeqCst), 0, "the reader freed v1");
+    assert_eq!(r.reclaim(), 0, "no replaced snapshot is held any more");
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "reclaim freed v1");
+    // A write frees what readers let go of, as reclaim does.
+    r.rebind(counter("v3", 3, &drops)).unwrap();
+    assert_eq!(reader.get::<dyn Counter>().unwrap().value(), 3);
+    assert_eq!(drops.load(Ordering::SeqCst), 1, "the reader freed v2");
+    r.rebind(counter("v4", 4, &drops)).unwrap();
+    assert_eq!(drops.load(Ordering::SeqCst), 2, "the next write freed v2");
+}
+
+#[test]
 fn an_owner_lives_as_long_as_its_implementation() {
     let drops = Arc::new(AtomicUsize::new(0));
     let library: Arc<String> = Arc::new("libmodule.so".into());
