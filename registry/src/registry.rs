@@ -107,7 +107,11 @@ impl BindingRegistry {
         let mut retired = self.writer.lock();
         let mut next = Table::clone(&self.table.load());
         let result = change(&mut next)?;
-        retired.retire(self.table.swap(Arc::new(next)));
+        let unheld = retired.retire(self.table.swap(Arc::new(next)));
+        // Freed after the lock is released: an implementation dropped with a snapshot may call
+        // back into the registry from its destructor.
+        drop(retired);
+        drop(unheld);
         Ok(result)
     }
 
@@ -117,7 +121,13 @@ impl BindingRegistry {
     /// host calls it where it wants replaced code gone without a write (the module hosts
     /// call it after each reload). Waits for a writer in progress.
     pub fn reclaim(&self) -> usize {
-        self.writer.lock().reclaim()
+        let mut retired = self.writer.lock();
+        let unheld = retired.reclaim();
+        let still_held = retired.held();
+        // Freed after the lock is released, as in a write.
+        drop(retired);
+        drop(unheld);
+        still_held
     }
 
     /// Whether a View is registered under `view_id` (bound or not).

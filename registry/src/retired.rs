@@ -11,7 +11,10 @@
 //!
 //! Nothing can take a new reference to a retired snapshot (it is no longer published, and
 //! arc-swap turns the readers' borrowed loads of it into counted references before `swap`
-//! returns), so a count of one, read under the writer lock, stays one.
+//! returns), so a count of one, read under the writer lock, stays one. The snapshots found
+//! that way are handed back rather than dropped here, so the registry drops them after it
+//! releases the writer lock: dropping one may drop an implementation whose destructor (or
+//! its library's) calls back into the registry, which under the lock would deadlock.
 
 use playground_kernel::sync::StdArc as Arc;
 
@@ -27,19 +30,35 @@ impl<T> Default for Retired<T> {
 }
 
 impl<T> Retired<T> {
-    /// Keeps `replaced` until no reader holds it; frees every retired snapshot already let go
-    /// (`replaced` too, if nobody held it).
-    pub(crate) fn retire(&mut self, replaced: Arc<T>) {
+    /// Keeps `replaced` until no reader holds it; hands back every retired snapshot already
+    /// let go (`replaced` too, if nobody held it), for the caller to drop.
+    #[must_use = "the snapshots handed back are freed when dropped"]
+    pub(crate) fn retire(&mut self, replaced: Arc<T>) -> Unheld<T> {
         self.held.push(replaced);
-        self.reclaim();
+        self.reclaim()
     }
 
-    /// Frees, on this thread, every retired snapshot no reader holds any more; returns how
-    /// many are still held.
-    pub(crate) fn reclaim(&mut self) -> usize {
-        self.held.retain(|snapshot| Arc::strong_count(snapshot) > 1);
+    /// Hands back every retired snapshot no reader holds any more, for the caller to drop
+    /// (the only reference left); keeps the rest.
+    #[must_use = "the snapshots handed back are freed when dropped"]
+    pub(crate) fn reclaim(&mut self) -> Unheld<T> {
+        Unheld {
+            _snapshots: self
+                .held
+                .extract_if(.., |snapshot| Arc::strong_count(snapshot) == 1)
+                .collect(),
+        }
+    }
+
+    /// How many retired snapshots readers still held when last checked.
+    pub(crate) fn held(&self) -> usize {
         self.held.len()
     }
+}
+
+/// Retired snapshots no reader holds: the last references, freed when this is dropped.
+pub(crate) struct Unheld<T> {
+    _snapshots: Vec<Arc<T>>,
 }
 
 #[cfg(all(test, not(loom)))]
@@ -78,8 +97,8 @@ mod tests {
 
     proptest! {
         /// Against the reference (how many readers still hold each snapshot): a snapshot is
-        /// freed exactly when a retire or reclaim finds no reader on it, never by a reader
-        /// letting go, and `reclaim` counts the ones still held.
+        /// freed exactly when a retire or reclaim finds no reader on it, and only when what
+        /// it handed back is dropped; never by a reader letting go; `held` counts the rest.
         #[test]
         fn frees_exactly_the_snapshots_no_reader_holds(ops in prop::collection::vec(op(), 0..60)) {
             let drops = Arc::new(AtomicUsize::new(0));
@@ -99,8 +118,10 @@ mod tests {
                     Op::Retire { readers: n } => {
                         let snapshot = Arc::new(Snapshot(drops.clone()));
                         readers.push((0..n).map(|_| snapshot.clone()).collect());
-                        retired.retire(snapshot);
-                        reclaim_model(&readers, &mut freed);
+                        let unheld = retired.retire(snapshot);
+                        prop_assert_eq!(drops.load(Ordering::SeqCst), freed, "freed before the hand-back was dropped");
+                        drop(unheld);
+                        prop_assert_eq!(retired.held(), reclaim_model(&readers, &mut freed));
                     }
                     Op::Release(n) => {
                         let before = drops.load(Ordering::SeqCst);
@@ -112,8 +133,10 @@ mod tests {
                         prop_assert_eq!(drops.load(Ordering::SeqCst), before, "a reader freed a snapshot");
                     }
                     Op::Reclaim => {
-                        let still = retired.reclaim();
-                        prop_assert_eq!(still, reclaim_model(&readers, &mut freed));
+                        let unheld = retired.reclaim();
+                        prop_assert_eq!(drops.load(Ordering::SeqCst), freed, "freed before the hand-back was dropped");
+                        drop(unheld);
+                        prop_assert_eq!(retired.held(), reclaim_model(&readers, &mut freed));
                     }
                 }
                 prop_assert_eq!(drops.load(Ordering::SeqCst), freed);

@@ -87,6 +87,71 @@ fn a_reader_moving_to_a_new_snapshot_frees_nothing_and_reclaim_frees_the_old() {
     assert_eq!(drops.load(Ordering::SeqCst), 2, "the next write freed v2");
 }
 
+/// An implementation whose destructor writes to the registry it was bound in, as a module's
+/// teardown might: it registers a pool named `pool` under the counter View.
+struct WritesOnDrop {
+    registry: std::sync::Weak<BindingRegistry>,
+    pool: &'static str,
+}
+
+impl Counter for WritesOnDrop {
+    fn value(&self) -> u64 {
+        0
+    }
+}
+
+impl Drop for WritesOnDrop {
+    fn drop(&mut self) {
+        if let Some(registry) = self.registry.upgrade() {
+            registry
+                .register_pool(COUNTER, ModelType::from_name(self.pool))
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn an_implementation_freed_by_a_write_or_reclaim_may_write_to_the_registry() {
+    let writes_on_drop = |r: &Arc<BindingRegistry>, pool| {
+        Implementation::new(
+            "w",
+            <dyn Counter as View>::API_VERSION,
+            Arc::new(WritesOnDrop {
+                registry: Arc::downgrade(r),
+                pool,
+            }) as Arc<dyn Counter>,
+        )
+    };
+    let (done, finished) = std::sync::mpsc::channel();
+    // On its own thread, so that a deadlock fails the test below instead of hanging it.
+    std::thread::spawn(move || {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let r = Arc::new(registry_with_counter());
+        r.bind(writes_on_drop(&r, "freed.by.write")).unwrap();
+        // No reader holds the snapshot this replaces: the write frees it, and with it the
+        // implementation, whose destructor writes.
+        r.rebind(counter("v2", 2, &drops)).unwrap();
+        let by_write = r
+            .pool(COUNTER, ModelType::from_name("freed.by.write"))
+            .is_some();
+        r.rebind(writes_on_drop(&r, "freed.by.reclaim")).unwrap();
+        let mut reader = r.reader();
+        assert!(reader.get::<dyn Counter>().is_some());
+        r.rebind(counter("v3", 3, &drops)).unwrap();
+        assert!(reader.get::<dyn Counter>().is_some());
+        // The reader has let go; reclaim frees the snapshot and the implementation.
+        assert_eq!(r.reclaim(), 0);
+        let by_reclaim = r
+            .pool(COUNTER, ModelType::from_name("freed.by.reclaim"))
+            .is_some();
+        done.send((by_write, by_reclaim)).unwrap();
+    });
+    let written = finished
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("a destructor's write deadlocked on the writer lock");
+    assert_eq!(written, (true, true), "each destructor's write landed");
+}
+
 #[test]
 fn an_owner_lives_as_long_as_its_implementation() {
     let drops = Arc::new(AtomicUsize::new(0));
