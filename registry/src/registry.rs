@@ -182,13 +182,16 @@ impl BindingRegistry {
         next: Option<Implementation<V>>,
         bound_before: bool,
     ) -> Result<(), RegistryError> {
+        // Taken only once every check passed: a refused implementation is dropped here, after
+        // the writer lock is released, in case its destructor calls into the registry.
+        let mut pending = Some(next);
         self.write(|table| {
             let entry = table
                 .views
                 .get_mut(&view_id)
                 .ok_or(RegistryError::UnknownView { view_id })?;
             let slot = entry.typed_slot::<V>()?;
-            if let Some(imp) = &next
+            if let Some(Some(imp)) = &pending
                 && imp.api_version() != entry.info.api_version
             {
                 return Err(RegistryError::VersionMismatch {
@@ -207,6 +210,7 @@ impl BindingRegistry {
                 (true, None) => return Err(RegistryError::NotBound { view_id }),
                 _ => {}
             }
+            let next = pending.take().expect("taken once, here");
             entry.bound = next
                 .as_ref()
                 .map(|imp| (imp.name().to_owned(), imp.api_version()));

@@ -111,7 +111,7 @@ impl Drop for WritesOnDrop {
 }
 
 #[test]
-fn an_implementation_freed_by_a_write_or_reclaim_may_write_to_the_registry() {
+fn an_implementation_freed_by_a_write_a_reclaim_or_a_refusal_may_write_to_the_registry() {
     let writes_on_drop = |r: &Arc<BindingRegistry>, pool| {
         Implementation::new(
             "w",
@@ -144,12 +144,25 @@ fn an_implementation_freed_by_a_write_or_reclaim_may_write_to_the_registry() {
         let by_reclaim = r
             .pool(COUNTER, ModelType::from_name("freed.by.reclaim"))
             .is_some();
-        done.send((by_write, by_reclaim)).unwrap();
+        // A refused implementation is dropped by the refusal.
+        let refused = r.bind(writes_on_drop(&r, "freed.by.refusal"));
+        assert!(
+            matches!(refused, Err(RegistryError::AlreadyBound { .. })),
+            "{refused:?}"
+        );
+        let by_refusal = r
+            .pool(COUNTER, ModelType::from_name("freed.by.refusal"))
+            .is_some();
+        done.send((by_write, by_reclaim, by_refusal)).unwrap();
     });
     let written = finished
         .recv_timeout(std::time::Duration::from_secs(60))
         .expect("a destructor's write deadlocked on the writer lock");
-    assert_eq!(written, (true, true), "each destructor's write landed");
+    assert_eq!(
+        written,
+        (true, true, true),
+        "each destructor's write landed"
+    );
 }
 
 #[test]
