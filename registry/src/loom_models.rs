@@ -49,13 +49,20 @@ fn tracked(value: u32) -> (Implementation<dyn Value>, Arc<AtomicBool>) {
     (imp, dropped)
 }
 
+/// A registry with `dyn Value` registered and bound to a tracked implementation of `value`,
+/// and that implementation's drop flag.
+fn bound_to_tracked(value: u32) -> (Arc<BindingRegistry>, Arc<AtomicBool>) {
+    let registry = Arc::new(BindingRegistry::new());
+    registry.register_view::<dyn Value>().unwrap();
+    let (imp, dropped) = tracked(value);
+    registry.bind(imp).unwrap();
+    (registry, dropped)
+}
+
 #[test]
 fn rebind_while_readers_get_sees_old_or_new_never_freed() {
     model(|| {
-        let registry = Arc::new(BindingRegistry::new());
-        registry.register_view::<dyn Value>().unwrap();
-        let (v1, _) = tracked(1);
-        registry.bind(v1).unwrap();
+        let (registry, _) = bound_to_tracked(1);
         let mut binding = registry.binding::<dyn Value>().unwrap();
         let writer = {
             let registry = registry.clone();
@@ -88,10 +95,7 @@ fn concurrent_registration_of_different_ids_loses_none() {
 #[test]
 fn a_guard_keeps_the_old_implementation_alive_across_rebind() {
     model(|| {
-        let registry = Arc::new(BindingRegistry::new());
-        registry.register_view::<dyn Value>().unwrap();
-        let (v1, v1_dropped) = tracked(1);
-        registry.bind(v1).unwrap();
+        let (registry, v1_dropped) = bound_to_tracked(1);
         let guard = registry.binding::<dyn Value>().unwrap().load();
         let writer = {
             let registry = registry.clone();
@@ -114,10 +118,7 @@ fn a_guard_keeps_the_old_implementation_alive_across_rebind() {
 #[test]
 fn a_binding_follows_the_slot_version_and_lets_the_old_implementation_go() {
     model(|| {
-        let registry = Arc::new(BindingRegistry::new());
-        registry.register_view::<dyn Value>().unwrap();
-        let (v1, v1_dropped) = tracked(1);
-        registry.bind(v1).unwrap();
+        let (registry, v1_dropped) = bound_to_tracked(1);
         let mut binding = registry.binding::<dyn Value>().unwrap();
         assert_eq!(binding.get().map(|v| v.get()), Some(1));
         let writer = {
@@ -139,10 +140,7 @@ fn a_binding_follows_the_slot_version_and_lets_the_old_implementation_go() {
 #[test]
 fn a_reader_lets_go_of_a_replaced_snapshot_and_the_writer_frees_it() {
     model(|| {
-        let registry = Arc::new(BindingRegistry::new());
-        registry.register_view::<dyn Value>().unwrap();
-        let (v1, v1_dropped) = tracked(1);
-        registry.bind(v1).unwrap();
+        let (registry, v1_dropped) = bound_to_tracked(1);
         let reader = {
             let registry = registry.clone();
             thread::spawn(move || {
