@@ -1,6 +1,6 @@
 //! [`ThreadPool`]: the host's threads, lent to module code as an [`Executor`].
 
-use playground_kernel::Executor;
+use playground_kernel::{Executor, JobBatch};
 
 /// A pool of worker threads created by the host, whose idle loop is the host's code: module
 /// code reaches it only through `&dyn Executor`, so when a module is replaced no thread is
@@ -44,18 +44,13 @@ impl Executor for ThreadPool {
     }
 
     fn run(&self, count: usize, job: &(dyn Fn(usize) + Sync)) {
-        match count {
-            0 => {}
-            1 => job(0),
-            // The caller takes job 0 rather than sleeping: a stage of two systems costs one
-            // hand-off, not two.
-            _ => self.pool.in_place_scope(|scope| {
-                for i in 1..count {
-                    scope.spawn(move |_| job(i));
-                }
-                job(0);
-            }),
-        }
+        // The caller runs jobs too, and takes any a worker has not claimed by then rather than
+        // waiting for the worker to wake: a stage of two systems costs a hand-off only when
+        // it pays.
+        let workers = self.pool.current_num_threads();
+        JobBatch::run(count, workers, job, |helper| {
+            self.pool.spawn(move || helper.help())
+        });
     }
 }
 

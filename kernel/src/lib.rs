@@ -33,6 +33,7 @@ pub mod cell;
 pub mod error;
 pub mod executor;
 pub mod id;
+pub mod job_batch;
 pub mod model;
 pub mod module;
 pub mod sync;
@@ -45,6 +46,7 @@ pub use id::{
     ComponentId, Entity, EntityId, EntityKind, Generation, Generational, IdHasher, IdKind, IdMap,
     IdTable, ModelId, ModelKind, ModelType, ViewId, fnv1a_64, fnv1a_64_bytes,
 };
+pub use job_batch::{Helper, JobBatch};
 pub use model::{Model, ModelTrait, ModelTypeInfo};
 pub use view::{View, ViewModelTrait};
 
