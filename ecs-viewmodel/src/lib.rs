@@ -12,6 +12,7 @@
 pub struct ReadmeExample;
 
 pub mod events;
+mod graph_run;
 pub mod module;
 pub mod queries;
 pub mod schedule;

@@ -3,14 +3,23 @@
 //! Edges: `a -> b` when `b` declares `after(a)`, and when `a` was registered before `b` and
 //! they conflict (one writes what the other touches). Stages are the longest-path layers of
 //! that graph, so two systems in one stage have no edge between them: neither depends on the
-//! other and they do not conflict. Each stage runs its systems on parallel threads.
+//! other and they do not conflict. A run follows the edges, not the stages: each system starts
+//! once the systems it depends on have finished (see [`GraphRun`]).
 
+use crate::graph_run::GraphRun;
 use playground_ecs_view::{EcsError, Schedule, SystemDesc, World};
-use playground_kernel::sync::Mutex;
 use std::collections::HashMap;
 
 /// Stages of system indices: every system of a stage may run alongside the others.
 pub fn stages(systems: &[&SystemDesc]) -> Result<Vec<Vec<usize>>, EcsError> {
+    graph(systems).map(|(_, stages)| stages)
+}
+
+/// Lists of system indices, one per system or per stage.
+type IndexLists = Vec<Vec<usize>>;
+
+/// Each system's predecessors (the systems it runs after), and the stages.
+fn graph(systems: &[&SystemDesc]) -> Result<(IndexLists, IndexLists), EcsError> {
     let n = systems.len();
     let by_name: HashMap<&str, usize> = systems
         .iter()
@@ -89,27 +98,23 @@ pub fn stages(systems: &[&SystemDesc]) -> Result<Vec<Vec<usize>>, EcsError> {
         }
         stages[l].push(v);
     }
-    Ok(stages)
+    Ok((preds, stages))
 }
 
-/// Runs every system once, stage by stage, on the world's executor (the host's threads): a
-/// stage's systems are one batch, the caller taking a share instead of sleeping. Stops after
-/// the first stage with a failing system and returns its error.
+/// Runs every system once, each as soon as the systems it depends on have finished, on the
+/// world's executor (the host's threads) and the calling thread. After a system fails no
+/// other starts; the error of the first-registered failing system is returned.
 pub fn run(schedule: &Schedule, world: &World) -> Result<(), EcsError> {
     let descs: Vec<&SystemDesc> = schedule.descs().collect();
-    let executor = world.executor();
-    for stage in stages(&descs)? {
-        let body = |i: usize| (schedule.system(i).expect("index from stages").1)(world);
-        if let [only] = stage[..] {
-            body(only)?;
-            continue;
-        }
-        let results: Vec<Mutex<Result<(), EcsError>>> =
-            stage.iter().map(|_| Mutex::new(Ok(()))).collect();
-        executor.run(stage.len(), &|k| *results[k].lock() = body(stage[k]));
-        for slot in results {
-            slot.into_inner()?;
-        }
+    let (preds, stages) = graph(&descs)?;
+    let body = |i: usize| (schedule.system(i).expect("index from the graph").1)(world);
+    let widest = stages.iter().map(Vec::len).max().unwrap_or(0);
+    if widest <= 1 {
+        // A chain: nothing can run alongside anything, so no thread is woken.
+        return stages.iter().flatten().try_for_each(|&i| body(i));
     }
-    Ok(())
+    let run = GraphRun::new(&preds);
+    let executor = world.executor();
+    executor.run(executor.threads().min(widest), &|_| run.work(body));
+    run.finish()
 }

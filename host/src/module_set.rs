@@ -227,7 +227,8 @@ impl ModuleSet {
         })
     }
 
-    /// Runs one frame: every plugin's systems, stage by stage, on the host's executor.
+    /// Runs one frame: every plugin's systems, each once the systems it depends on have
+    /// finished, on the host's executor.
     pub fn run_frame(&self) -> Result<(), EcsError> {
         SystemView::run(&*self.ecs, &self.schedule, self.system.instance.world())
     }

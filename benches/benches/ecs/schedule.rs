@@ -94,6 +94,18 @@ pub fn bench(c: &mut Criterion) {
     g.bench_function("playground", |b| {
         b.iter(|| vm.run(&schedule, &world).unwrap())
     });
+    // The same three systems' queries in sequence on the calling thread: what running them
+    // in parallel has to beat.
+    g.bench_function("playground_one_thread", |b| {
+        b.iter(|| {
+            let ab = world.query::<(&mut SA, &mut SB)>();
+            ab.for_each(|(x, y)| std::mem::swap(&mut x.0, &mut y.0))?;
+            let cd = world.query::<(&mut SC, &mut SD)>();
+            cd.for_each(|(x, y)| std::mem::swap(&mut x.0, &mut y.0))?;
+            let ce = world.query::<(&mut SC, &mut SE)>();
+            ce.for_each(|(x, y)| std::mem::swap(&mut x.0, &mut y.0))
+        })
+    });
 
     let mut bevy = bevy_ecs::world::World::new();
     bevy.spawn_batch((0..N).map(|_| (SA(0.0), SB(1.0))));

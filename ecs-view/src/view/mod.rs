@@ -95,7 +95,9 @@ pub trait SystemView: Send + Sync {
     /// Stages of system indices in run order; systems of one stage may run in parallel.
     /// A dependency cycle is an error naming it; so is a dependency on an unknown system.
     fn stages(&self, schedule: &Schedule) -> Result<Vec<Vec<usize>>, EcsError>;
-    /// Runs every system once, stage by stage, each stage's systems on parallel threads.
+    /// Runs every system once, each as soon as the systems it depends on (its `after` list,
+    /// and earlier systems it conflicts with) have finished, on parallel threads. After a
+    /// system fails no other starts, and the first-registered failure is returned.
     fn run(&self, schedule: &Schedule, world: &World) -> Result<(), EcsError>;
 }
 
