@@ -1,5 +1,5 @@
 //! `registry/*`: View lookup by id and through a stored `Binding`, pool lookup, lookup under a
-//! writer rebinding every millisecond, and the cost of a call through a `Binding`.
+//! writer rebinding every millisecond, a rebind, and the cost of a call through a `Binding`.
 //!
 //! Equal terms for every function of a lookup group: the same ids in the same shuffled
 //! order, the same identity hasher for every concurrent hash map (the ids are already FNV-1a
@@ -13,6 +13,7 @@
 //! bits, which hashbrown keeps as each slot's tag; at 64 ids those tags collide and the
 //! identity hash loses to FxHash, whose multiply and rotate spread them.
 
+use arc_swap::ArcSwap;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use dashmap::DashMap;
 use parking_lot::RwLock;
@@ -294,6 +295,49 @@ fn lookup_contended(c: &mut Criterion) {
     g.finish();
 }
 
+/// One rebind of one View in a registry of `n` bound Views: what a reload pays per View it
+/// publishes. The registry copies its snapshot on every write (so lookups never lock or
+/// count), so this grows with `n`. `arc_swap_rcu` is the same copy-on-write written the way
+/// arc-swap's docs write it (`rcu` over a cloned map); the concurrent maps write in place and
+/// pay for it on every read instead (see `registry/lookup`).
+fn rebind(c: &mut Criterion) {
+    let mut g = c.benchmark_group("registry/rebind");
+    g.throughput(Throughput::Elements(1));
+    for n in SIZES {
+        let t = tables(n);
+        let id = view_id(0);
+        g.bench_function(BenchmarkId::new("playground", n), |b| {
+            b.iter(|| {
+                t.registry
+                    .rebind_to::<dyn Probe>(id, Implementation::new("p", 1, probe(0)))
+                    .unwrap()
+            })
+        });
+        let rcu = ArcSwap::from_pointee(t.nohash.clone());
+        g.bench_function(BenchmarkId::new("arc_swap_rcu", n), |b| {
+            b.iter(|| {
+                rcu.rcu(|map| {
+                    let mut map = IdMap::clone(map);
+                    map.insert(id, probe(0));
+                    map
+                })
+            })
+        });
+        g.bench_function(BenchmarkId::new("dashmap", n), |b| {
+            b.iter(|| t.dash.insert(id, probe(0)))
+        });
+        g.bench_function(BenchmarkId::new("rwlock_hashmap", n), |b| {
+            b.iter(|| t.rwlock.write().insert(id, probe(0)))
+        });
+        g.bench_function(BenchmarkId::new("papaya", n), |b| {
+            b.iter(|| {
+                t.papaya.pin().insert(id, probe(0));
+            })
+        });
+    }
+    g.finish();
+}
+
 /// One call of a View method: straight through `&dyn`, and through a stored `Binding`.
 fn call(c: &mut Criterion) {
     let registry = BindingRegistry::new();
@@ -325,6 +369,6 @@ fn call(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = playground_benches::config(2);
-    targets = lookup, pool_lookup, lookup_contended, call
+    targets = lookup, pool_lookup, lookup_contended, rebind, call
 }
 criterion_main!(benches);

@@ -41,11 +41,7 @@ impl<'a> RegistryReader<'a> {
 
     /// Whether the View `view_id` is registered and has an implementation.
     pub fn is_bound(&mut self, view_id: ViewId) -> bool {
-        self.cache
-            .load()
-            .views
-            .get(&view_id)
-            .is_some_and(|e| e.bound.is_some())
+        self.cache.load().bound.get(&view_id).is_some()
     }
 
     /// The pool of `model_type` under `view_id`.

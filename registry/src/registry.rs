@@ -162,14 +162,7 @@ impl BindingRegistry {
             }
             // Unbound, so not in the lookup table (`Table::bound` holds bound Views only).
             let slot: Arc<Slot<V>> = Arc::new(Slot::new(Arc::new(None), self.binds.clone()));
-            table.views.insert(
-                info.view_id,
-                ViewEntry {
-                    info,
-                    slot,
-                    bound: None,
-                },
-            );
+            Arc::make_mut(&mut table.views).insert(info.view_id, ViewEntry { info, slot });
             Ok(())
         })
     }
@@ -188,7 +181,7 @@ impl BindingRegistry {
         self.write(|table| {
             let entry = table
                 .views
-                .get_mut(&view_id)
+                .get(&view_id)
                 .ok_or(RegistryError::UnknownView { view_id })?;
             let slot = entry.typed_slot::<V>()?;
             if let Some(Some(imp)) = &pending
@@ -200,20 +193,17 @@ impl BindingRegistry {
                     found: imp.api_version(),
                 });
             }
-            match (bound_before, &entry.bound) {
-                (false, Some((current, _))) => {
+            match (bound_before, table.bound.get(&view_id)) {
+                (false, Some(current)) => {
                     return Err(RegistryError::AlreadyBound {
                         view_id,
-                        current: current.clone(),
+                        current: current.name_version().0.to_owned(),
                     });
                 }
                 (true, None) => return Err(RegistryError::NotBound { view_id }),
                 _ => {}
             }
             let next = pending.take().expect("taken once, here");
-            entry.bound = next
-                .as_ref()
-                .map(|imp| (imp.name().to_owned(), imp.api_version()));
             let next: Arc<Bound<V>> = Arc::new(next);
             match TypedBound::new::<V>(next.clone()) {
                 Some(entry) => {
@@ -358,7 +348,10 @@ impl BindingRegistry {
                 pools.sort_unstable();
                 ViewReport {
                     info: entry.info,
-                    bound: entry.bound.clone(),
+                    bound: table.bound.get(&entry.info.view_id).map(|b| {
+                        let (name, version) = b.name_version();
+                        (name.to_owned(), version)
+                    }),
                     pools,
                 }
             })

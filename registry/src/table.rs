@@ -47,8 +47,6 @@ pub(crate) struct ViewEntry {
     pub(crate) info: ViewInfo,
     /// `Arc<Slot<V>>`, type-erased; `Binding<V>` downcasts it once.
     pub(crate) slot: Arc<dyn Any + Send + Sync>,
-    /// Name and version of the bound implementation, for inspection without downcasting.
-    pub(crate) bound: Option<(String, u64)>,
 }
 
 impl ViewEntry {
@@ -72,7 +70,10 @@ impl ViewEntry {
 ///
 /// Lookups touch only `bound` and `pools`, flat tables whose slots hold the key beside what a
 /// lookup returns (one probe, one slot); everything only inspection and writers need lives in
-/// `views`.
+/// `views`, shared between snapshots until a View is registered: a write copies the whole
+/// snapshot, and a rebind (what a reload does per View) changes `bound` alone, so it copies
+/// one count for `views` rather than one per View. Whether a View is bound, and to what, is
+/// read from `bound`.
 #[derive(Clone, Default)]
 pub(crate) struct Table {
     /// Per bound View, its `Arc<Bound<V>>` (the same allocation its slot holds now) with the
@@ -80,7 +81,7 @@ pub(crate) struct Table {
     /// load. An unbound View has no entry: a lookup's miss is its "unbound", and a hit needs
     /// no second test.
     pub(crate) bound: IdTable<ViewId, TypedBound>,
-    pub(crate) views: IdMap<ViewId, ViewEntry>,
+    pub(crate) views: Arc<IdMap<ViewId, ViewEntry>>,
     pub(crate) pools: IdTable<(ViewId, ModelType), Arc<DynModelPool>>,
 }
 

@@ -27,13 +27,25 @@ use playground_kernel::sync::StdArc as Arc;
 use std::any::{Any, TypeId};
 use std::ptr::NonNull;
 
-/// A View's `Bound<V>` behind `dyn Any`, and the `TypeId` of `Bound<V>`.
+/// A `Bound<V>` of any `V`: what inspection reads without knowing `V`.
+pub(crate) trait BoundAny: Any + Send + Sync {
+    /// Name and API version of the implementation, if bound.
+    fn name_version(&self) -> Option<(&str, u64)>;
+}
+
+impl<V: ?Sized + Send + Sync + 'static> BoundAny for Bound<V> {
+    fn name_version(&self) -> Option<(&str, u64)> {
+        self.as_ref().map(|imp| (imp.name(), imp.api_version()))
+    }
+}
+
+/// A View's `Bound<V>` behind `dyn BoundAny`, and the `TypeId` of `Bound<V>`.
 #[derive(Clone)]
 pub(crate) struct TypedBound {
     type_id: TypeId,
     /// The bytes of a `*const V` (thin or fat: at most two words).
     view: [usize; 2],
-    bound: Arc<dyn Any + Send + Sync>,
+    bound: Arc<dyn BoundAny>,
 }
 
 // SAFETY: `view` is a copy of a pointer into `bound`'s value, which is `Send + Sync`; sharing
@@ -84,7 +96,15 @@ impl TypedBound {
 
     /// The shared `Bound<V>`, if this entry was made for `V` (the safe, counted path).
     pub(crate) fn shared<V: ?Sized + Send + Sync + 'static>(&self) -> Option<Arc<Bound<V>>> {
-        self.bound.clone().downcast::<Bound<V>>().ok()
+        let bound: Arc<dyn Any + Send + Sync> = self.bound.clone();
+        bound.downcast::<Bound<V>>().ok()
+    }
+
+    /// Name and API version of the bound implementation.
+    pub(crate) fn name_version(&self) -> (&str, u64) {
+        self.bound
+            .name_version()
+            .expect("an entry is made for a bound View only")
     }
 }
 

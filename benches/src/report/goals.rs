@@ -202,6 +202,28 @@ pub const ROWS: &[Row] = &[
         Goal::Report,
     ),
     row(
+        "registry/rebind",
+        "playground/64",
+        &[
+            "arc_swap_rcu/64",
+            "dashmap/64",
+            "rwlock_hashmap/64",
+            "papaya/64",
+        ],
+        Goal::Report,
+    ),
+    row(
+        "registry/rebind",
+        "playground/4096",
+        &[
+            "arc_swap_rcu/4096",
+            "dashmap/4096",
+            "rwlock_hashmap/4096",
+            "papaya/4096",
+        ],
+        Goal::Report,
+    ),
+    row(
         "registry/call",
         "binding",
         &["direct_dyn"],
@@ -261,6 +283,12 @@ pub const ROWS: &[Row] = &[
         "playground",
         ECS_PEERS,
         Goal::RatioAtMost(1.0),
+    ),
+    row(
+        "ecs/schedule",
+        "playground",
+        &["playground_one_thread"],
+        Goal::Report,
     ),
     row(
         "ecs/heavy_compute",
