@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the tests of every crate with `unsafe` (kernel: Once; pools: epoch reclamation;
+# Runs the tests of every crate with `unsafe` (kernel: Once, the job batch; pools: epoch reclamation;
 # registry: the table entry and Binding caches; ecs-view: the typed pool downcast; loader: the
 # library load, exercised by the integration tests in tests/) under AddressSanitizer.
 # `--target` keeps the sanitizer off build scripts and proc macros.
