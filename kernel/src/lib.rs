@@ -29,6 +29,7 @@
 //! assert_eq!(ModelTypeInfo::of::<Position>().name, "playground.ecs.Position");
 //! ```
 
+pub mod borrow_lock;
 pub mod cell;
 pub mod error;
 pub mod executor;

@@ -41,6 +41,20 @@ mod imp {
         RwLockUpgradableReadGuard, RwLockWriteGuard,
     };
 
+    use crate::borrow_lock::RawBorrow;
+
+    /// A reader-writer lock for try-borrows: a writer lets go with a plain store
+    /// ([`RawBorrow`]); the guards are parking_lot's (`lock_api`'s).
+    pub type BorrowLock<T> = lock_api::RwLock<RawBorrow, T>;
+    /// Shared guard of [`BorrowLock`].
+    pub type BorrowReadGuard<'a, T> = lock_api::RwLockReadGuard<'a, RawBorrow, T>;
+    /// Exclusive guard of [`BorrowLock`].
+    pub type BorrowWriteGuard<'a, T> = lock_api::RwLockWriteGuard<'a, RawBorrow, T>;
+    /// Shared guard of [`BorrowLock`], mapped to a part of the value.
+    pub type MappedBorrowReadGuard<'a, T> = lock_api::MappedRwLockReadGuard<'a, RawBorrow, T>;
+    /// Exclusive guard of [`BorrowLock`], mapped to a part of the value.
+    pub type MappedBorrowWriteGuard<'a, T> = lock_api::MappedRwLockWriteGuard<'a, RawBorrow, T>;
+
     /// Threads: `std::thread` normally, `loom::thread` in models.
     pub use std::thread;
 
@@ -182,6 +196,14 @@ mod imp {
 
     pub use super::loom_guards::{
         MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    };
+
+    // In models the world's pools sit behind loom's lock, which loom checks; the borrow lock's
+    // own protocol has models of its own (`borrow_lock.rs`).
+    pub use super::loom_guards::{
+        MappedRwLockReadGuard as MappedBorrowReadGuard,
+        MappedRwLockWriteGuard as MappedBorrowWriteGuard, RwLock as BorrowLock,
+        RwLockReadGuard as BorrowReadGuard, RwLockWriteGuard as BorrowWriteGuard,
     };
 
     /// Mutex with parking_lot's guard-returning API.

@@ -10,6 +10,10 @@
 //! pool table can test a slot's type without locking, and that test stands in for its key
 //! compare (see [`PoolCell::holds`]).
 //!
+//! The lock is the kernel's `BorrowLock`: a query takes a pool with one compare-exchange and
+//! lets go of it with a store, where parking_lot's lock spends a second locked instruction on
+//! the release, right behind the query's own stores.
+//!
 //! Invariant: `type_id` is the `TypeId` of the value the locked `Box` points to. Both fields
 //! are private, set together by the constructors and by [`PoolCell::replace`], and nothing
 //! hands out the `Box` itself or an unmapped write guard (only the erased pool, the typed
@@ -24,7 +28,7 @@
 use crate::model::Component;
 use crate::model::storage::{ErasedPool, TypedPool};
 use playground_kernel::sync::{
-    MappedRwLockReadGuard, MappedRwLockWriteGuard, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    BorrowLock, BorrowReadGuard, BorrowWriteGuard, MappedBorrowReadGuard, MappedBorrowWriteGuard,
 };
 use playground_pools::ComponentPool;
 use std::any::{Any, TypeId};
@@ -32,7 +36,7 @@ use std::any::{Any, TypeId};
 /// A type-erased pool behind its lock, and the `TypeId` of its concrete `TypedPool<T>`.
 pub(crate) struct PoolCell {
     type_id: TypeId,
-    lock: RwLock<Box<dyn ErasedPool>>,
+    lock: BorrowLock<Box<dyn ErasedPool>>,
 }
 
 impl PoolCell {
@@ -40,7 +44,7 @@ impl PoolCell {
     pub(crate) fn new<T: Component>(pool: TypedPool<T>) -> Self {
         Self {
             type_id: TypeId::of::<TypedPool<T>>(),
-            lock: RwLock::new(Box::new(pool)),
+            lock: BorrowLock::new(Box::new(pool)),
         }
     }
 
@@ -48,7 +52,7 @@ impl PoolCell {
     pub(crate) fn from_erased(pool: Box<dyn ErasedPool>) -> Self {
         Self {
             type_id: Any::type_id(pool.as_any()),
-            lock: RwLock::new(pool),
+            lock: BorrowLock::new(pool),
         }
     }
 
@@ -105,22 +109,22 @@ impl PoolCell {
     }
 
     /// The erased pool, read-locked (blocking).
-    pub(crate) fn read(&self) -> MappedRwLockReadGuard<'_, dyn ErasedPool> {
-        RwLockReadGuard::map(self.lock.read(), |pool| &**pool)
+    pub(crate) fn read(&self) -> MappedBorrowReadGuard<'_, dyn ErasedPool> {
+        BorrowReadGuard::map(self.lock.read(), |pool| &**pool)
     }
 
     /// The erased pool, read-locked; `None` if it is write-locked.
-    pub(crate) fn try_read(&self) -> Option<MappedRwLockReadGuard<'_, dyn ErasedPool>> {
-        Some(RwLockReadGuard::map(self.lock.try_read()?, |pool| &**pool))
+    pub(crate) fn try_read(&self) -> Option<MappedBorrowReadGuard<'_, dyn ErasedPool>> {
+        Some(BorrowReadGuard::map(self.lock.try_read()?, |pool| &**pool))
     }
 
     /// `T`'s component pool, read-locked; `None` if it is write-locked. Panics as
     /// [`Self::typed_mut`] does.
     pub(crate) fn try_read_pool<T: Component>(
         &self,
-    ) -> Option<MappedRwLockReadGuard<'_, ComponentPool<T>>> {
+    ) -> Option<MappedBorrowReadGuard<'_, ComponentPool<T>>> {
         self.expect_holds::<T>();
-        Some(RwLockReadGuard::map(self.lock.try_read()?, |pool| {
+        Some(BorrowReadGuard::map(self.lock.try_read()?, |pool| {
             let erased: *const dyn ErasedPool = &**pool;
             // SAFETY: as in `typed_mut`; the reference is shared, bounded by the read guard.
             unsafe { &(*erased.cast::<TypedPool<T>>()).pool }
@@ -131,9 +135,9 @@ impl PoolCell {
     /// [`Self::typed_mut`] does.
     pub(crate) fn try_write_pool<T: Component>(
         &self,
-    ) -> Option<MappedRwLockWriteGuard<'_, ComponentPool<T>>> {
+    ) -> Option<MappedBorrowWriteGuard<'_, ComponentPool<T>>> {
         self.expect_holds::<T>();
-        Some(RwLockWriteGuard::map(self.lock.try_write()?, |pool| {
+        Some(BorrowWriteGuard::map(self.lock.try_write()?, |pool| {
             let erased: *mut dyn ErasedPool = &mut **pool;
             // SAFETY: as in `typed_mut`; the reference is unique, bounded by the write guard.
             unsafe { &mut (*erased.cast::<TypedPool<T>>()).pool }

@@ -11,16 +11,16 @@ use crate::error::EcsError;
 use crate::model::{ErasedPool, QueryFilter, QueryId};
 use playground_kernel::Entity;
 use playground_kernel::sync::StdArc as Arc;
-use playground_kernel::sync::{MappedRwLockReadGuard, Mutex};
+use playground_kernel::sync::{MappedBorrowReadGuard, Mutex};
 use std::collections::HashMap;
 
 /// The pools a filter names, read-locked for one run (see `World::lock_filter`).
 #[derive(Default)]
 pub struct FilterPools<'w> {
     /// The `with` pools, in filter order.
-    pub with: Vec<MappedRwLockReadGuard<'w, dyn ErasedPool>>,
+    pub with: Vec<MappedBorrowReadGuard<'w, dyn ErasedPool>>,
     /// The registered `without` pools.
-    pub without: Vec<MappedRwLockReadGuard<'w, dyn ErasedPool>>,
+    pub without: Vec<MappedBorrowReadGuard<'w, dyn ErasedPool>>,
 }
 
 impl FilterPools<'_> {

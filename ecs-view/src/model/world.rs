@@ -9,7 +9,7 @@ use crate::engine::pool_cell::PoolCell;
 use crate::engine::pool_table::PoolTable;
 use crate::error::{EcsError, Held};
 use playground_kernel::sync::StdArc as Arc;
-use playground_kernel::sync::{MappedRwLockReadGuard, MappedRwLockWriteGuard};
+use playground_kernel::sync::{MappedBorrowReadGuard, MappedBorrowWriteGuard};
 use playground_kernel::{ComponentId, Entity, Executor, ScopedThreads};
 use playground_pools::ComponentPool;
 use serde::Serialize;
@@ -18,11 +18,11 @@ use std::any::{Any, TypeId};
 use std::collections::HashMap;
 
 /// Shared access to one component type's pool, held for a batch of reads.
-pub type PoolRef<'w, T> = MappedRwLockReadGuard<'w, ComponentPool<T>>;
+pub type PoolRef<'w, T> = MappedBorrowReadGuard<'w, ComponentPool<T>>;
 /// Exclusive access to one component type's pool, held for a batch of writes.
-pub type PoolMut<'w, T> = MappedRwLockWriteGuard<'w, ComponentPool<T>>;
+pub type PoolMut<'w, T> = MappedBorrowWriteGuard<'w, ComponentPool<T>>;
 /// A component read through `&World`.
-pub type Ref<'w, T> = MappedRwLockReadGuard<'w, T>;
+pub type Ref<'w, T> = MappedBorrowReadGuard<'w, T>;
 
 /// Counts a world reports.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use super::component::ComponentInfo;
 use super::storage::ErasedPool;
 use super::world::{World, unknown};
 use crate::error::{EcsError, Held};
-use playground_kernel::sync::MappedRwLockReadGuard;
+use playground_kernel::sync::MappedBorrowReadGuard;
 use playground_kernel::{ComponentId, Entity};
 use std::any::Any;
 
@@ -35,9 +35,9 @@ impl World {
         &self,
         entity: Entity,
         id: ComponentId,
-    ) -> Option<MappedRwLockReadGuard<'_, dyn Any>> {
+    ) -> Option<MappedBorrowReadGuard<'_, dyn Any>> {
         let guard = self.pools.get(&id)?.read();
-        MappedRwLockReadGuard::try_map(guard, |pool| pool.get_any(entity)).ok()
+        MappedBorrowReadGuard::try_map(guard, |pool| pool.get_any(entity)).ok()
     }
 
     /// `entity`'s component of type `id`, encoded with the type's codec (the bytes a snapshot
@@ -93,13 +93,13 @@ impl World {
     pub fn erased_pool(
         &self,
         id: ComponentId,
-    ) -> Option<MappedRwLockReadGuard<'_, dyn ErasedPool>> {
+    ) -> Option<MappedBorrowReadGuard<'_, dyn ErasedPool>> {
         self.pools.get(&id)?.try_read()
     }
 
     /// Type-erased pools, read-locked, in id order: what a snapshot saves. Fails if a pool
     /// is mutably borrowed (a query is running).
-    pub fn read_pools(&self) -> Result<Vec<MappedRwLockReadGuard<'_, dyn ErasedPool>>, EcsError> {
+    pub fn read_pools(&self) -> Result<Vec<MappedBorrowReadGuard<'_, dyn ErasedPool>>, EcsError> {
         let mut ids: Vec<ComponentId> = self.pools.keys().collect();
         ids.sort_unstable();
         ids.into_iter()

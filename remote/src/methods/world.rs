@@ -10,7 +10,7 @@ use crate::field_path::field_mut;
 use crate::host::RemoteHost;
 use crate::json_codecs::JsonCodecs;
 use playground_ecs_view::{ComponentInfo, EcsError, Entity, ErasedPool, Held, World};
-use playground_kernel::sync::MappedRwLockReadGuard;
+use playground_kernel::sync::MappedBorrowReadGuard;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -213,7 +213,7 @@ pub(crate) fn query(ctx: &mut Ctx<'_>, params: Value) -> Result<Value, RemoteErr
 fn pool(
     world: &World,
     info: ComponentInfo,
-) -> Result<MappedRwLockReadGuard<'_, dyn ErasedPool>, RemoteError> {
+) -> Result<MappedBorrowReadGuard<'_, dyn ErasedPool>, RemoteError> {
     world
         .erased_pool(info.id)
         .ok_or(RemoteError::Ecs(EcsError::BorrowConflict {
