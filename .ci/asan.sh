@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the tests of every crate with `unsafe` (kernel: Once, the job batch; pools: epoch reclamation;
-# registry: the table entry and Binding caches; ecs-view: the typed pool downcast; loader: the
-# library load, exercised by the integration tests in tests/) under AddressSanitizer.
+# Runs the tests of every crate with `unsafe` (kernel: Once, the job batch; pools: epoch
+# reclamation, unchecked component reads; registry: the table entry and Binding caches; ecs-view:
+# the typed pool downcast; loader: the library load, exercised by the integration tests in tests/)
+# under AddressSanitizer.
 # `--target` keeps the sanitizer off build scripts and proc macros.
 set -euo pipefail
 export RUSTC_BOOTSTRAP=1

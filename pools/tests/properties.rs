@@ -115,6 +115,13 @@ proptest! {
                     let expected = reference.get(&e.id()).filter(|(o, _)| *o == e).map(|(_, v)| v);
                     prop_assert_eq!(pool.get(e), expected);
                     prop_assert_eq!(pool.contains(e), expected.is_some());
+                    // The hinted and mutable paths, with a hint that may or may not hold `e`.
+                    let hint = e.index() % 4;
+                    prop_assert_eq!(pool.get_at(hint, e), expected);
+                    let expected = expected.copied();
+                    prop_assert_eq!(pool.get_mut(e).map(|v| *v), expected);
+                    prop_assert_eq!(pool.get_at_mut(hint, e).map(|v| *v), expected);
+                    prop_assert_eq!(pool.slices_mut().get_at_mut(hint, e).map(|v| *v), expected);
                 }
                 ComponentOp::Clear => {
                     pool.clear();

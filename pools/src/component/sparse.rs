@@ -119,7 +119,9 @@ impl SparseIndex {
         let mut i = 0;
         while let Some(entity) = entities.get(i) {
             let page_no = entity.index() >> PAGE_SHIFT;
-            let page = self.page_or_new(page_no);
+            // The array, not the `Box`: through the `Box` the page address was reloaded for
+            // every slot (a store to a slot might, for all the compiler knew, move it).
+            let page: &mut [u32; PAGE_SIZE] = self.page_or_new(page_no);
             for entity in &entities[i..] {
                 if entity.index() >> PAGE_SHIFT != page_no {
                     break;
