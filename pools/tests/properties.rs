@@ -41,6 +41,9 @@ enum ComponentOp {
     Batch(Vec<(Entity, u32)>),
     /// A batch dropped before it is finished.
     AbandonedBatch(Vec<u32>),
+    /// A batch leaked with `mem::forget` before it is finished: the pool is left empty (the
+    /// batch held its contents), never with values that pair with no entity or the wrong one.
+    LeakedBatch(Vec<u32>),
     Remove(Entity),
     Get(Entity),
     Clear,
@@ -65,6 +68,7 @@ fn component_op() -> impl Strategy<Value = ComponentOp> {
         6 => (entity(), any::<u32>()).prop_map(|(e, v)| ComponentOp::Insert(e, v)),
         2 => prop::collection::vec((entity(), any::<u32>()), 0..12).prop_map(ComponentOp::Batch),
         1 => prop::collection::vec(any::<u32>(), 0..4).prop_map(ComponentOp::AbandonedBatch),
+        1 => prop::collection::vec(any::<u32>(), 0..4).prop_map(ComponentOp::LeakedBatch),
         3 => entity().prop_map(ComponentOp::Remove),
         3 => entity().prop_map(ComponentOp::Get),
         1 => Just(ComponentOp::Clear),
@@ -101,6 +105,14 @@ proptest! {
                     let mut batch = pool.batch();
                     values.into_iter().for_each(|v| batch.push(v));
                 }
+                ComponentOp::LeakedBatch(values) => {
+                    let layout = pool.layout_version();
+                    let mut batch = pool.batch();
+                    values.into_iter().for_each(|v| batch.push(v));
+                    std::mem::forget(batch);
+                    reference.clear();
+                    prop_assert_ne!(pool.layout_version(), layout, "a view must not trust its old positions");
+                }
                 ComponentOp::Remove(e) => {
                     let expected = match reference.get(&e.id()) {
                         Some(&(owner, v)) if owner == e => {
@@ -129,7 +141,18 @@ proptest! {
                 }
             }
             prop_assert_eq!(pool.len(), reference.len());
+            prop_assert_eq!(pool.components().len(), pool.entities().len());
+            let paired: Vec<_> = pool.entities().iter().copied().zip(pool.components().iter().copied()).collect();
+            let chunked: Vec<_> = pool
+                .chunks(3)
+                .flat_map(|(es, vs)| {
+                    assert_eq!(es.len(), vs.len(), "a chunk pairs each entity with one value");
+                    es.iter().copied().zip(vs.iter().copied())
+                })
+                .collect();
+            prop_assert_eq!(&chunked, &paired);
             let mut seen: Vec<_> = pool.iter().map(|(e, v)| (e, *v)).collect();
+            prop_assert_eq!(&seen, &paired);
             let mut want: Vec<_> = reference.values().copied().collect();
             seen.sort_unstable();
             want.sort_unstable();

@@ -18,6 +18,11 @@ use playground_kernel::Entity;
 /// pool (no lookup or iteration sees them); a batch dropped unfinished (the bundle iterator
 /// panicked, say) drops them and leaves the pool as it was.
 ///
+/// The batch holds the pool's contents while it runs and leaves an empty pool in their place
+/// until it is finished or dropped. One leaked with `mem::forget` therefore leaves the pool
+/// empty (its components leaked with it), never holding values that pair with no entity or
+/// with the wrong one: the convention of `Vec::drain`, and no check on the per-entity paths.
+///
 /// ```
 /// use playground_kernel::{Entity, EntityId, Generation};
 /// use playground_pools::ComponentPool;
@@ -31,13 +36,24 @@ use playground_kernel::Entity;
 /// assert_eq!(pool.get(owners[1]), Some(&2.0));
 /// ```
 pub struct Batch<'p, T> {
-    pool: &'p mut ComponentPool<T>,
+    /// The pool's contents, values pushed past its entities.
+    pool: ComponentPool<T>,
+    /// Where the contents go back when the batch ends.
+    home: &'p mut ComponentPool<T>,
 }
 
 impl<T> ComponentPool<T> {
     /// Starts a batch: push values, then [`Batch::finish`] with their entities.
     pub fn batch(&mut self) -> Batch<'_, T> {
-        Batch { pool: self }
+        // Should the batch leak, the empty pool left here has a layout no view has seen.
+        let placeholder = ComponentPool {
+            layout: self.layout.wrapping_add(1),
+            ..ComponentPool::new()
+        };
+        Batch {
+            pool: std::mem::replace(self, placeholder),
+            home: self,
+        }
     }
 }
 
@@ -80,13 +96,14 @@ impl<T> Batch<'_, T> {
     /// # Panics
     /// If `entities.len()` differs from the number of values pushed, or the pool would hold
     /// `u32::MAX` components or more.
-    pub fn finish(self, entities: &[Entity]) -> usize {
+    pub fn finish(mut self, entities: &[Entity]) -> usize {
         assert_eq!(
             entities.len(),
             self.len(),
             "a batch is finished with one entity per pushed value"
         );
-        let pool = &mut *self.pool;
+        // `self` drops on return, which gives the contents back to the pool.
+        let pool = &mut self.pool;
         let start = pool.entities.len();
         assert!(
             u32::try_from(pool.data.len()).is_ok_and(|n| n < EMPTY),
@@ -116,9 +133,12 @@ impl<T> Batch<'_, T> {
 }
 
 impl<T> Drop for Batch<'_, T> {
-    /// Drops values pushed and never finished, restoring `data.len() == entities.len()`.
+    /// Drops values pushed and never finished, restoring `data.len() == entities.len()`, and
+    /// gives the contents back to the pool.
     fn drop(&mut self) {
-        let owned = self.pool.entities.len();
-        self.pool.data.truncate(owned);
+        // Back first: should a value's drop panic, the pool keeps its components.
+        std::mem::swap(self.home, &mut self.pool);
+        let owned = self.home.entities.len();
+        self.home.data.truncate(owned);
     }
 }
