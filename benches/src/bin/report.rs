@@ -1,12 +1,15 @@
-//! `cargo run --release -p playground-benches --bin report`: a short pass of every benchmark
-//! suite (criterion, 0.5 s warm-up, 0.8 s measurement and 10,000 bootstrap resamples per
-//! function; the README gives the time a fresh clone takes), then a table of every
-//! playground path next to its best peer or baseline with its goal, and an HTML page with bar
-//! charts at `target/playground-report/index.html`.
+//! `cargo run --release -p playground-benches --bin report`: short passes of every benchmark
+//! suite (criterion, 0.3 s warm-up, 0.5 s measurement and 10,000 bootstrap resamples per
+//! function), in three rounds; then a table of every playground path next to its best peer or
+//! baseline with its goal, each function's median taken over the rounds (see
+//! `playground_benches::report::rounds` for why), and an HTML page with bar charts at
+//! `target/playground-report/index.html`. The README gives the time a fresh clone takes.
 //!
-//! `--no-run` skips the benchmarks and reports what criterion last recorded.
+//! `--rounds N` runs N rounds (1 for the quickest pass); `--no-run` skips the benchmarks and
+//! reports what criterion last recorded (one round).
 
-use playground_benches::report::{estimates, evaluate, html, table};
+use playground_benches::report::estimates::Medians;
+use playground_benches::report::{estimates, evaluate_rounds, html, table};
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -36,50 +39,115 @@ fn machine() -> String {
     format!("{model}, {cpus} cores")
 }
 
-fn main() -> ExitCode {
-    let run = !std::env::args().any(|a| a == "--no-run");
-    if run {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        for (i, suite) in SUITES.iter().enumerate() {
-            let start = Instant::now();
-            eprint!("[{}/{}] {suite:<9} ", i + 1, SUITES.len());
-            let output = Command::new(&cargo)
-                .args([
-                    "bench",
-                    "-q",
-                    "-p",
-                    "playground-benches",
-                    "--bench",
-                    suite,
-                    "--",
-                ])
-                .args(["--warm-up-time", "0.5", "--measurement-time", "0.8"])
-                .args(["--nresamples", "10000", "--noplot"])
-                .output();
-            match output {
-                Ok(out) if out.status.success() => {
-                    eprintln!("done in {:.0} s", start.elapsed().as_secs_f64());
+/// Rounds a report runs unless `--rounds` says otherwise: the fewest whose median drops one
+/// slow window.
+const DEFAULT_ROUNDS: usize = 3;
+
+/// What the command line asked for.
+struct Args {
+    /// Run the suites (`false`: `--no-run`).
+    run: bool,
+    /// Rounds of every suite.
+    rounds: usize,
+}
+
+/// Parses the command line; `None` (after printing the usage) if it does not parse.
+fn args() -> Option<Args> {
+    let mut args = Args {
+        run: true,
+        rounds: DEFAULT_ROUNDS,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--no-run" => args.run = false,
+            "--rounds" => match it.next().and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => args.rounds = n,
+                _ => {
+                    eprintln!("--rounds takes a number of rounds, at least 1");
+                    return None;
                 }
-                Ok(out) => {
-                    eprintln!(
-                        "failed ({})\n{}",
-                        out.status,
-                        String::from_utf8_lossy(&out.stderr)
-                    );
-                    return ExitCode::FAILURE;
-                }
-                Err(e) => {
-                    eprintln!("could not run cargo: {e}");
-                    return ExitCode::FAILURE;
-                }
+            },
+            other => {
+                eprintln!("unknown argument {other}; usage: report [--rounds N] [--no-run]");
+                return None;
             }
         }
     }
+    Some(args)
+}
+
+/// Runs one suite's short criterion pass; `false` (after printing why) if it failed.
+fn run_suite(cargo: &str, suite: &str) -> bool {
+    let output = Command::new(cargo)
+        .args([
+            "bench",
+            "-q",
+            "-p",
+            "playground-benches",
+            "--bench",
+            suite,
+            "--",
+        ])
+        .args(["--warm-up-time", "0.3", "--measurement-time", "0.5"])
+        .args(["--nresamples", "10000", "--noplot"])
+        .output();
+    match output {
+        Ok(out) if out.status.success() => true,
+        Ok(out) => {
+            eprintln!(
+                "failed ({})\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            false
+        }
+        Err(e) => {
+            eprintln!("could not run cargo: {e}");
+            false
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let Some(args) = args() else {
+        return ExitCode::FAILURE;
+    };
     let target = target_dir();
-    let lines = evaluate(&estimates::read(&target.join("criterion")));
+    let criterion = target.join("criterion");
+    let mut rounds: Vec<Medians> = Vec::new();
+    if args.run {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let began = Instant::now();
+        for round in 1..=args.rounds {
+            for (i, suite) in SUITES.iter().enumerate() {
+                let start = Instant::now();
+                eprint!(
+                    "[round {round}/{}] [{}/{}] {suite:<9} ",
+                    args.rounds,
+                    i + 1,
+                    SUITES.len()
+                );
+                if !run_suite(&cargo, suite) {
+                    return ExitCode::FAILURE;
+                }
+                eprintln!("done in {:.0} s", start.elapsed().as_secs_f64());
+            }
+            // Every suite just ran, so every result criterion holds is this round's.
+            rounds.push(estimates::read(&criterion));
+        }
+        eprintln!(
+            "{} round(s) in {:.0} s",
+            args.rounds,
+            began.elapsed().as_secs_f64()
+        );
+    } else {
+        rounds.push(estimates::read(&criterion));
+    }
+    let lines = evaluate_rounds(&rounds);
     print!("{}", table(&lines));
     let dir = target.join("playground-report");
-    let page = html::page(&lines, &machine());
+    let page = html::page(&lines, &machine(), rounds.len());
     match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join("index.html"), page))
     {
         Ok(()) => {

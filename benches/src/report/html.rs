@@ -53,25 +53,26 @@ fn summary(lines: &[Line]) -> String {
     let mut rows = String::new();
     for l in lines {
         rows += &format!(
-            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             escape(l.row.group),
             escape(l.row.playground),
             l.ours.map_or("no data".into(), human),
             l.best
                 .map_or("-".into(), |(n, m)| format!("{} {}", escape(n), human(m))),
             l.ratio().map_or("-".into(), |r| format!("{r:.2}x")),
+            l.round_range_text(),
             escape(&goal_text(l.row.goal)),
             verdict(l.met)
         );
     }
     format!(
         "<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse;font-size:13px\">\
-         <tr><th>group</th><th>path</th><th>playground</th><th>best peer / baseline</th><th>ratio</th><th>goal</th><th>met</th></tr>\n{rows}</table>"
+         <tr><th>group</th><th>path</th><th>playground</th><th>best peer / baseline</th><th>ratio</th><th>rounds</th><th>goal</th><th>met</th></tr>\n{rows}</table>"
     )
 }
 
 /// The whole page.
-pub fn page(lines: &[Line], machine: &str) -> String {
+pub fn page(lines: &[Line], machine: &str, rounds: usize) -> String {
     let mut body = summary(lines);
     for l in lines {
         body += &format!(
@@ -80,15 +81,18 @@ pub fn page(lines: &[Line], machine: &str) -> String {
             escape(l.row.playground),
             escape(&goal_text(l.row.goal)),
             verdict(l.met),
-            l.ratio()
-                .map_or(String::new(), |r| format!("(ratio to best peer {r:.2}x)")),
+            l.ratio().map_or(String::new(), |r| match l.round_range() {
+                Some((lo, hi)) => format!("(ratio to best peer {r:.2}x; rounds {lo:.2}-{hi:.2}x)"),
+                None => format!("(ratio to best peer {r:.2}x)"),
+            }),
             bars(l)
         );
     }
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Playground kernel benchmark report</title></head>\
          <body style=\"font-family:sans-serif;max-width:900px;margin:auto\"><h1>Playground kernel benchmark report</h1>\
-         <p>Medians per operation from criterion (short pass), on {}. Blue: playground; grey: peers and baselines in the same group.</p>{body}</body></html>",
+         <p>Medians per operation from criterion (short passes), on {}: each function's median over {rounds} round(s) of every suite, \
+         the ratio's range over the rounds beside it. Blue: playground; grey: peers and baselines in the same group.</p>{body}</body></html>",
         escape(machine)
     )
 }

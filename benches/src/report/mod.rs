@@ -4,6 +4,7 @@
 pub mod estimates;
 pub mod goals;
 pub mod html;
+pub mod rounds;
 
 use estimates::Medians;
 use goals::{Goal, Row};
@@ -21,6 +22,9 @@ pub struct Line {
     pub peers: Vec<(&'static str, f64)>,
     /// `Some(true)` met, `Some(false)` missed, `None` no goal or no data.
     pub met: Option<bool>,
+    /// The ratio each round measured, in round order (empty for a single round): the spread
+    /// behind the combined ratio.
+    pub round_ratios: Vec<f64>,
 }
 
 impl Line {
@@ -28,6 +32,32 @@ impl Line {
     pub fn ratio(&self) -> Option<f64> {
         Some(self.ours? / self.best?.1)
     }
+
+    /// The lowest and highest ratio of the rounds, if there were several.
+    pub fn round_range(&self) -> Option<(f64, f64)> {
+        let lo = self.round_ratios.iter().copied().min_by(f64::total_cmp)?;
+        let hi = self.round_ratios.iter().copied().max_by(f64::total_cmp)?;
+        Some((lo, hi))
+    }
+
+    /// [`Self::round_range`] in words (`0.77-1.61x`), or `-`.
+    pub fn round_range_text(&self) -> String {
+        self.round_range()
+            .map_or("-".into(), |(lo, hi)| format!("{lo:.2}-{hi:.2}x"))
+    }
+}
+
+/// Evaluates every row against each function's median over `rounds` (see [`rounds`]), and
+/// records the ratio each round gave on its own. With one round this is [`evaluate`].
+pub fn evaluate_rounds(rounds: &[Medians]) -> Vec<Line> {
+    let mut lines = evaluate(&rounds::combine(rounds));
+    if rounds.len() > 1 {
+        let per_round: Vec<Vec<Line>> = rounds.iter().map(evaluate).collect();
+        for (i, line) in lines.iter_mut().enumerate() {
+            line.round_ratios = per_round.iter().filter_map(|r| r[i].ratio()).collect();
+        }
+    }
+    lines
 }
 
 /// Evaluates every row against `medians`.
@@ -64,6 +94,7 @@ pub fn evaluate(medians: &Medians) -> Vec<Line> {
                 best,
                 peers,
                 met,
+                round_ratios: Vec::new(),
             }
         })
         .collect()
@@ -93,8 +124,8 @@ pub fn goal_text(goal: Goal) -> String {
 /// The report as a text table.
 pub fn table(lines: &[Line]) -> String {
     let mut out = format!(
-        "{:<28} {:<24} {:>11}  {:<26} {:>7}  {:<18} {}\n",
-        "group", "path", "median", "best peer / baseline", "ratio", "goal", "met"
+        "{:<28} {:<24} {:>11}  {:<26} {:>7}  {:<12} {:<18} {}\n",
+        "group", "path", "median", "best peer / baseline", "ratio", "rounds", "goal", "met"
     );
     for l in lines {
         let best = l
@@ -106,12 +137,13 @@ pub fn table(lines: &[Line]) -> String {
             None => "-",
         };
         out += &format!(
-            "{:<28} {:<24} {:>11}  {:<26} {:>7}  {:<18} {}\n",
+            "{:<28} {:<24} {:>11}  {:<26} {:>7}  {:<12} {:<18} {}\n",
             l.row.group,
             l.row.playground,
             l.ours.map_or("no data".into(), human),
             best,
             l.ratio().map_or("-".into(), |r| format!("{r:.2}x")),
+            l.round_range_text(),
             goal_text(l.row.goal),
             met
         );
@@ -172,6 +204,35 @@ mod tests {
     }
 
     #[test]
+    fn rounds_judge_the_combined_medians_and_keep_each_rounds_ratio() {
+        let g = "ecs/add_remove";
+        let round = |ours: f64, specs: f64| {
+            medians(&[
+                ("ecs/add_remove/playground", ours),
+                ("ecs/add_remove/specs", specs),
+            ])
+        };
+        // The first round's slow window fell on ours, the third's on the peer.
+        let rounds = [round(161.0, 100.0), round(90.0, 100.0), round(92.0, 150.0)];
+        let lines = evaluate_rounds(&rounds);
+        let line = lines
+            .iter()
+            .find(|l| l.row.group == g && l.row.playground == "playground")
+            .unwrap();
+        assert_eq!((line.ours, line.best), (Some(92.0), Some(("specs", 100.0))));
+        assert_eq!(line.met, Some(true), "0.92x over the rounds");
+        assert_eq!(line.round_ratios, vec![1.61, 0.9, 92.0 / 150.0]);
+        assert_eq!(line.round_range_text(), "0.61-1.61x");
+        assert!(table(&lines).contains("0.61-1.61x"));
+        let single = evaluate_rounds(&rounds[..1]);
+        let line = single
+            .iter()
+            .find(|l| l.row.group == g && l.row.playground == "playground")
+            .unwrap();
+        assert_eq!((line.met, line.round_range()), (Some(false), None));
+    }
+
+    #[test]
     fn a_peer_id_with_a_leading_slash_names_another_group() {
         let m = medians(&[
             ("registry/lookup_contended/registry_get/64", 6.0),
@@ -193,7 +254,7 @@ mod tests {
             ("ecs/heavy_compute/shipyard", 70.0),
         ]);
         let lines = evaluate(&m);
-        let page = html::page(&lines, "a <test> machine");
+        let page = html::page(&lines, "a <test> machine", 1);
         assert!(page.contains("a &lt;test&gt; machine"));
         assert_eq!(page.matches("<rect").count(), 2);
         let (table, chart) = (page.find("<table").unwrap(), page.find("<svg").unwrap());
