@@ -1,16 +1,17 @@
 //! `cargo run --release -p playground-benches --bin report`: short passes of every benchmark
-//! suite (criterion, 0.3 s warm-up, 0.5 s measurement and 10,000 bootstrap resamples per
-//! function), in three rounds; then a table of every playground path next to its best peer or
+//! suite (criterion, 0.3 s warm-up, 0.5 s measurement, 30 samples and 10,000 bootstrap
+//! resamples per function), in three rounds; then a table of every playground path next to its best peer or
 //! baseline with its goal, each function's median taken over the rounds (see
 //! `playground_benches::report::rounds` for why), and an HTML page with bar charts at
-//! `target/playground-report/index.html`. The README gives the time a fresh clone takes.
+//! `target/playground-report/index.html`, with each round's medians beside it in
+//! `rounds.json`. The README gives the time a fresh clone takes.
 //!
 //! `--rounds N` runs N rounds (1 for the quickest pass); `--no-run` skips the benchmarks and
 //! reports what criterion last recorded (one round).
 
 use playground_benches::report::estimates::Medians;
 use playground_benches::report::{estimates, evaluate_rounds, html, table};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -77,19 +78,70 @@ fn args() -> Option<Args> {
     Some(args)
 }
 
+/// Builds every suite's benchmark binary in one cargo run; each suite's executable, in
+/// [`SUITES`] order, or `None` (after printing why).
+///
+/// The rounds then run these binaries directly, not through `cargo bench`: the loader suite
+/// builds the ECS system module with `cargo build --release` in the same target directory,
+/// which rewrites a library the other suites link, so a `cargo bench` after it rebuilt the
+/// `ecs` suite (about two minutes on 2 cores) in every round.
+fn build_suites(cargo: &str) -> Option<Vec<PathBuf>> {
+    let mut cmd = Command::new(cargo);
+    cmd.args(["bench", "-q", "-p", "playground-benches", "--no-run"])
+        .args(["--message-format", "json-render-diagnostics"]);
+    for suite in SUITES {
+        cmd.args(["--bench", suite]);
+    }
+    let output = match cmd.output() {
+        Ok(out) if out.status.success() => out,
+        Ok(out) => {
+            eprintln!(
+                "building the suites failed ({})\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return None;
+        }
+        Err(e) => {
+            eprintln!("could not run cargo: {e}");
+            return None;
+        }
+    };
+    let messages: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    SUITES
+        .iter()
+        .map(|suite| {
+            let found = messages.iter().rev().find_map(|m| {
+                let bench = m["reason"] == "compiler-artifact"
+                    && m["target"]["name"] == *suite
+                    && m["target"]["kind"]
+                        .as_array()
+                        .is_some_and(|k| k.iter().any(|k| k == "bench"));
+                bench.then(|| m["executable"].as_str().map(PathBuf::from))?
+            });
+            if found.is_none() {
+                eprintln!("cargo reported no executable for the {suite} suite");
+            }
+            found
+        })
+        .collect()
+}
+
 /// Runs one suite's short criterion pass; `false` (after printing why) if it failed.
-fn run_suite(cargo: &str, suite: &str) -> bool {
-    let output = Command::new(cargo)
-        .args([
-            "bench",
-            "-q",
-            "-p",
-            "playground-benches",
-            "--bench",
-            suite,
-            "--",
-        ])
+fn run_suite(binary: &Path, criterion: &Path) -> bool {
+    // Where and how `cargo bench` would run it: from the package, results under `criterion`.
+    let output = Command::new(binary)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("CRITERION_HOME", criterion)
+        .arg("--bench")
+        // 30 samples, not criterion's 100: its linear sampling runs at least
+        // n(n+1)/2 iterations, which for a 3 ms function (`ecs/heavy_compute`) is 15 s at 100
+        // samples, 1.4 s at 30. The rounds, not the samples, are what steady the medians here.
         .args(["--warm-up-time", "0.3", "--measurement-time", "0.5"])
+        .args(["--sample-size", "30"])
         .args(["--nresamples", "10000", "--noplot"])
         .output();
     match output {
@@ -103,7 +155,7 @@ fn run_suite(cargo: &str, suite: &str) -> bool {
             false
         }
         Err(e) => {
-            eprintln!("could not run cargo: {e}");
+            eprintln!("could not run {}: {e}", binary.display());
             false
         }
     }
@@ -119,8 +171,13 @@ fn main() -> ExitCode {
     if args.run {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let began = Instant::now();
+        eprint!("building the {} suites ", SUITES.len());
+        let Some(binaries) = build_suites(&cargo) else {
+            return ExitCode::FAILURE;
+        };
+        eprintln!("done in {:.0} s", began.elapsed().as_secs_f64());
         for round in 1..=args.rounds {
-            for (i, suite) in SUITES.iter().enumerate() {
+            for (i, (suite, binary)) in SUITES.iter().zip(&binaries).enumerate() {
                 let start = Instant::now();
                 eprint!(
                     "[round {round}/{}] [{}/{}] {suite:<9} ",
@@ -128,7 +185,7 @@ fn main() -> ExitCode {
                     i + 1,
                     SUITES.len()
                 );
-                if !run_suite(&cargo, suite) {
+                if !run_suite(binary, &criterion) {
                     return ExitCode::FAILURE;
                 }
                 eprintln!("done in {:.0} s", start.elapsed().as_secs_f64());
@@ -137,7 +194,7 @@ fn main() -> ExitCode {
             rounds.push(estimates::read(&criterion));
         }
         eprintln!(
-            "{} round(s) in {:.0} s",
+            "built and ran {} round(s) in {:.0} s",
             args.rounds,
             began.elapsed().as_secs_f64()
         );
@@ -148,8 +205,11 @@ fn main() -> ExitCode {
     print!("{}", table(&lines));
     let dir = target.join("playground-report");
     let page = html::page(&lines, &machine(), rounds.len());
-    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(dir.join("index.html"), page))
-    {
+    let per_round = serde_json::to_string_pretty(&rounds).expect("medians serialise");
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(dir.join("index.html"), page))
+        .and_then(|()| std::fs::write(dir.join("rounds.json"), per_round));
+    match written {
         Ok(()) => {
             eprintln!("report: {}", dir.join("index.html").display());
             ExitCode::SUCCESS
