@@ -1,10 +1,10 @@
 //! `cargo run --release -p playground-benches --bin report`: short passes of every benchmark
 //! suite (criterion, 0.3 s warm-up, 0.5 s measurement, 30 samples and 10,000 bootstrap
-//! resamples per function), in three rounds; then a table of every playground path next to its best peer or
-//! baseline with its goal, each function's median taken over the rounds (see
-//! `playground_benches::report::rounds` for why), and an HTML page with bar charts at
+//! resamples per function) in three rounds; then a table of every playground path next to
+//! its best peer or baseline with its goal, each function's median taken over the rounds
+//! (see `playground_benches::report::rounds` for why), and an HTML page with bar charts at
 //! `target/playground-report/index.html`, with each round's medians beside it in
-//! `rounds.json`. The README gives the time a fresh clone takes.
+//! `rounds.json`. The README gives the time the report takes.
 //!
 //! `--rounds N` runs N rounds (1 for the quickest pass); `--no-run` skips the benchmarks and
 //! reports what criterion last recorded (one round).
