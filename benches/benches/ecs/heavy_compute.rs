@@ -1,6 +1,10 @@
 //! `ecs/heavy_compute`: 1,000 entities; each inverts its 4x4 matrix 100 times and transforms
 //! its position, in parallel. The inversion is the same hand-written routine for every ECS
 //! (standing in for the suite's cgmath `invert`), so the group measures the parallel split.
+//! Two baselines over a plain `Vec` of the same components: `vec_one_thread`, the work on the
+//! caller alone (half of it is the floor two cores can reach), and `vec_rayon_join`, the
+//! `Vec` cut into two equal halves run by `rayon::join` (as even a split as uniform work
+//! allows).
 
 use crate::components::{Position, Rotation, Transform, Velocity};
 use criterion::Criterion;
@@ -44,6 +48,9 @@ fn invert(m: [[f32; 4]; 4]) -> [[f32; 4]; 4] {
     inv
 }
 
+/// Out of line, so every ECS and the floor call the very same machine code (inlined into one
+/// loop and not another, the same source compiled to different code).
+#[inline(never)]
 fn heavy(pos: &mut Position, mat: &mut Transform) {
     for _ in 0..100 {
         mat.0 = invert(mat.0);
@@ -160,5 +167,24 @@ pub fn bench(c: &mut Criterion) {
     let specs = crate::components::specs_world(ENTITIES, heavy_bundle);
     let mut system = SpecsHeavy;
     g.bench_function("specs", |b| b.iter(|| system.run_now(&specs)));
+
+    let mut plain: Vec<(Position, Transform)> = (0..ENTITIES)
+        .map(|_| {
+            let (m, p, _, _) = heavy_bundle();
+            (p, m)
+        })
+        .collect();
+    g.bench_function("vec_one_thread", |b| {
+        b.iter(|| plain.iter_mut().for_each(|(p, m)| heavy(p, m)))
+    });
+    g.bench_function("vec_rayon_join", |b| {
+        b.iter(|| {
+            let (left, right) = plain.split_at_mut(ENTITIES / 2);
+            rayon::join(
+                || left.iter_mut().for_each(|(p, m)| heavy(p, m)),
+                || right.iter_mut().for_each(|(p, m)| heavy(p, m)),
+            )
+        })
+    });
     g.finish();
 }

@@ -296,6 +296,18 @@ pub const ROWS: &[Row] = &[
         ECS_PEERS,
         Goal::RatioAtMost(1.0),
     ),
+    row(
+        "ecs/heavy_compute",
+        "playground",
+        &["vec_rayon_join"],
+        Goal::Report,
+    ),
+    row(
+        "ecs/heavy_compute",
+        "playground",
+        &["vec_one_thread"],
+        Goal::Report,
+    ),
     row("ecs/snapshot", "save+restore", &[], Goal::MsAtMost(20.0)),
     row("loader/reload", "stage", &[], Goal::Report),
     row("loader/reload", "swap_empty", &[], Goal::Report),
