@@ -250,8 +250,8 @@ mod tests {
     #[test]
     fn the_page_draws_a_bar_per_measurement_and_escapes_names() {
         let m = medians(&[
-            ("ecs/heavy_compute/playground", 50.0),
-            ("ecs/heavy_compute/shipyard", 70.0),
+            ("ecs/simple_insert/playground", 50.0),
+            ("ecs/simple_insert/shipyard", 70.0),
         ]);
         let lines = evaluate(&m);
         let page = html::page(&lines, "a <test> machine", 1);
