@@ -30,11 +30,24 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// `package`'s module library, built in release.
-fn module_library(package: &str) -> PathBuf {
+/// A release build of `package` in a target directory of its own (`bench-modules` in the
+/// workspace's target directory). Built in the shared one, the module's `cargo build
+/// --release` rewrote the library files the other suites link under the bench profile, and
+/// the next `cargo bench` of any of them rebuilt it (the `ecs` suite: about two minutes).
+fn module_build(package: &str) -> ModuleBuild {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace().join("target"), PathBuf::from);
     let mut build = ModuleBuild::new(package, workspace());
     build.release = true;
-    build.run().expect("build the module library")
+    build.target_dir = Some(target.join("bench-modules"));
+    build
+}
+
+/// `package`'s module library, built in release.
+fn module_library(package: &str) -> PathBuf {
+    module_build(package)
+        .run()
+        .expect("build the module library")
 }
 
 fn host(lib: &Path) -> ModuleHost<EcsCore> {
@@ -69,9 +82,9 @@ fn workspace() -> &'static Path {
 
 /// The demo app's module set: its resolution and its libraries, built in release.
 fn module_set_libraries() -> (Resolution, BTreeMap<String, PathBuf>) {
-    let mut build = ModuleBuild::new(SYSTEM, workspace());
-    build.release = true;
-    let libraries = build.run_with(&PLUGINS).expect("build the module set");
+    let libraries = module_build(SYSTEM)
+        .run_with(&PLUGINS)
+        .expect("build the module set");
     let demo = workspace().join("demo/Cargo.toml");
     let version = manifest::workspace_version(workspace());
     let app: Manifest = manifest::load(&demo, version.as_ref()).expect("the demo's manifest");

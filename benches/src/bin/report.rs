@@ -81,10 +81,10 @@ fn args() -> Option<Args> {
 /// Builds every suite's benchmark binary in one cargo run; each suite's executable, in
 /// [`SUITES`] order, or `None` (after printing why).
 ///
-/// The rounds then run these binaries directly, not through `cargo bench`: the loader suite
-/// builds the ECS system module with `cargo build --release` in the same target directory,
-/// which rewrites a library the other suites link, so a `cargo bench` after it rebuilt the
-/// `ecs` suite (about two minutes on 2 cores) in every round.
+/// The rounds then run these binaries directly, not through `cargo bench`, so nothing a
+/// suite does to the target directory can send a later round into a rebuild (the loader
+/// suite once built its modules in the shared directory, and every round rebuilt `ecs`,
+/// about two minutes on 2 cores; it has a directory of its own now).
 fn build_suites(cargo: &str) -> Option<Vec<PathBuf>> {
     let mut cmd = Command::new(cargo);
     cmd.args(["bench", "-q", "-p", "playground-benches", "--no-run"])
