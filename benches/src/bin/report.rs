@@ -12,7 +12,7 @@
 use playground_benches::report::estimates::Medians;
 use playground_benches::report::{estimates, evaluate_rounds, html, table};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Output};
 use std::time::Instant;
 
 const SUITES: &[&str] = &["kernel", "pools", "registry", "ecs", "loader"];
@@ -92,21 +92,7 @@ fn build_suites(cargo: &str) -> Option<Vec<PathBuf>> {
     for suite in SUITES {
         cmd.args(["--bench", suite]);
     }
-    let output = match cmd.output() {
-        Ok(out) if out.status.success() => out,
-        Ok(out) => {
-            eprintln!(
-                "building the suites failed ({})\n{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            );
-            return None;
-        }
-        Err(e) => {
-            eprintln!("could not run cargo: {e}");
-            return None;
-        }
-    };
+    let output = succeeded(&mut cmd, "building the suites")?;
     let messages: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
@@ -133,8 +119,8 @@ fn build_suites(cargo: &str) -> Option<Vec<PathBuf>> {
 /// Runs one suite's short criterion pass; `false` (after printing why) if it failed.
 fn run_suite(binary: &Path, criterion: &Path) -> bool {
     // Where and how `cargo bench` would run it: from the package, results under `criterion`.
-    let output = Command::new(binary)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let mut cmd = Command::new(binary);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("CRITERION_HOME", criterion)
         .arg("--bench")
         // 30 samples, not criterion's 100: its linear sampling runs at least
@@ -142,21 +128,26 @@ fn run_suite(binary: &Path, criterion: &Path) -> bool {
         // samples, 1.4 s at 30. The rounds, not the samples, are what steady the medians here.
         .args(["--warm-up-time", "0.3", "--measurement-time", "0.5"])
         .args(["--sample-size", "30"])
-        .args(["--nresamples", "10000", "--noplot"])
-        .output();
-    match output {
-        Ok(out) if out.status.success() => true,
+        .args(["--nresamples", "10000", "--noplot"]);
+    succeeded(&mut cmd, "the suite").is_some()
+}
+
+/// Runs `cmd` to completion: its output if it exited successfully, else `None` after
+/// printing what failed (`what`) and the command's errors.
+fn succeeded(cmd: &mut Command, what: &str) -> Option<Output> {
+    match cmd.output() {
+        Ok(out) if out.status.success() => Some(out),
         Ok(out) => {
             eprintln!(
-                "failed ({})\n{}",
+                "{what} failed ({})\n{}",
                 out.status,
                 String::from_utf8_lossy(&out.stderr)
             );
-            false
+            None
         }
         Err(e) => {
-            eprintln!("could not run {}: {e}", binary.display());
-            false
+            eprintln!("could not run {:?}: {e}", cmd.get_program());
+            None
         }
     }
 }
