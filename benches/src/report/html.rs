@@ -82,7 +82,10 @@ pub fn page(lines: &[Line], machine: &str, rounds: usize) -> String {
             escape(&goal_text(l.row.goal)),
             verdict(l.met),
             l.ratio().map_or(String::new(), |r| match l.round_range() {
-                Some((lo, hi)) => format!("(ratio to best peer {r:.2}x; rounds {lo:.2}-{hi:.2}x)"),
+                Some(_) => format!(
+                    "(ratio to best peer {r:.2}x; rounds {})",
+                    l.round_range_text()
+                ),
                 None => format!("(ratio to best peer {r:.2}x)"),
             }),
             bars(l)

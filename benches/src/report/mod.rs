@@ -163,7 +163,8 @@ pub fn table(lines: &[Line]) -> String {
 mod tests {
     use super::*;
 
-    fn medians(pairs: &[(&str, f64)]) -> Medians {
+    /// Medians from `(id, ns)` pairs (the rounds' tests use it too).
+    pub(super) fn medians(pairs: &[(&str, f64)]) -> Medians {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
     }
 

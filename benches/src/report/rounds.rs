@@ -38,10 +38,7 @@ pub fn combine(rounds: &[Medians]) -> Medians {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn round(pairs: &[(&str, f64)]) -> Medians {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
-    }
+    use crate::report::tests::medians as round;
 
     #[test]
     fn median_of_odd_even_and_empty() {
