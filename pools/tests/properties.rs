@@ -131,6 +131,7 @@ proptest! {
                     let expected = reference.get(&e.id()).filter(|(o, _)| *o == e).map(|(_, v)| v);
                     prop_assert_eq!(pool.get(e), expected);
                     prop_assert_eq!(pool.contains(e), expected.is_some());
+                    prop_assert_eq!(pool.dense_index(e).map(|d| pool.entities()[d]), expected.map(|_| e));
                     // The hinted and mutable paths, with a hint that may or may not hold `e`.
                     let hint = e.index() % 4;
                     prop_assert_eq!(pool.get_at(hint, e), expected);
