@@ -147,7 +147,8 @@ fn models() -> Models {
 }
 
 /// One model get per key; the playground pool pins one epoch guard per batch of `N` gets, as
-/// a system iterating many models would. With `contended`, a background thread inserts and
+/// a system iterating many models would, and `rwlock_slab` holds one read lock per batch the
+/// same way (`rwlock_slab_per_get` locks around each get; sharded-slab has no batch form). With `contended`, a background thread inserts and
 /// removes a model in the store being measured (only that one: the machine has 2 cores).
 fn bench_model_gets(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
@@ -185,6 +186,22 @@ fn bench_model_gets(
         })
     });
     g.bench_function("rwlock_slab", |b| {
+        let slab = m.rwlock.clone();
+        let _writer = contended.then(|| {
+            Background::start(move || {
+                let key = slab.write().insert(position(0));
+                slab.write().remove(key);
+            })
+        });
+        b.iter(|| {
+            // One read lock for the batch, as a reader of many models holds it (and as ours
+            // pins the epoch once per batch).
+            let slab = black_box(&*m.rwlock).read();
+            sum_lanes(&m.rwlock_keys, |&k| slab.get(k).map_or(0.0, |p| p[0]))
+        })
+    });
+    // The lock taken for every get: what a reader pays to let a writer in between any two.
+    g.bench_function("rwlock_slab_per_get", |b| {
         let slab = m.rwlock.clone();
         let _writer = contended.then(|| {
             Background::start(move || {
