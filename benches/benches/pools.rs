@@ -148,8 +148,9 @@ fn models() -> Models {
 
 /// One model get per key; the playground pool pins one epoch guard per batch of `N` gets, as
 /// a system iterating many models would, and `rwlock_slab` holds one read lock per batch the
-/// same way (`rwlock_slab_per_get` locks around each get; sharded-slab has no batch form). With `contended`, a background thread inserts and
-/// removes a model in the store being measured (only that one: the machine has 2 cores).
+/// same way (`rwlock_slab_per_get` locks around each get; sharded-slab has no batch form).
+/// With `contended`, a background thread inserts and removes a model in the store being
+/// measured (only that one: the machine has 2 cores).
 fn bench_model_gets(
     g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
     m: &Models,
@@ -186,13 +187,7 @@ fn bench_model_gets(
         })
     });
     g.bench_function("rwlock_slab", |b| {
-        let slab = m.rwlock.clone();
-        let _writer = contended.then(|| {
-            Background::start(move || {
-                let key = slab.write().insert(position(0));
-                slab.write().remove(key);
-            })
-        });
+        let _writer = rwlock_slab_writer(m, contended);
         b.iter(|| {
             // One read lock for the batch, as a reader of many models holds it (and as ours
             // pins the epoch once per batch).
@@ -202,13 +197,7 @@ fn bench_model_gets(
     });
     // The lock taken for every get: what a reader pays to let a writer in between any two.
     g.bench_function("rwlock_slab_per_get", |b| {
-        let slab = m.rwlock.clone();
-        let _writer = contended.then(|| {
-            Background::start(move || {
-                let key = slab.write().insert(position(0));
-                slab.write().remove(key);
-            })
-        });
+        let _writer = rwlock_slab_writer(m, contended);
         b.iter(|| {
             let slab = black_box(&*m.rwlock);
             sum_lanes(&m.rwlock_keys, |&k| {
@@ -216,6 +205,18 @@ fn bench_model_gets(
             })
         })
     });
+}
+
+/// With `contended`, a thread inserting and removing a model in the `RwLock<Slab>` store
+/// until the returned value drops.
+fn rwlock_slab_writer(m: &Models, contended: bool) -> Option<Background> {
+    let slab = m.rwlock.clone();
+    contended.then(|| {
+        Background::start(move || {
+            let key = slab.write().insert(position(0));
+            slab.write().remove(key);
+        })
+    })
 }
 
 fn model_get(c: &mut Criterion) {
