@@ -53,7 +53,7 @@ struct Body {
 }
 
 /// CRC-32 of the body: crc32fast runs at memory speed, where a byte-serial hash such as
-/// FNV-1a waits on one dependent multiply per byte (the README gives the measured cost).
+/// FNV-1a waits on one dependent multiply per byte (`docs/results.md` gives the measured cost).
 fn checksum(bytes: &[u8]) -> u64 {
     u64::from(crc32fast::hash(bytes))
 }

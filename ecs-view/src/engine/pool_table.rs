@@ -6,7 +6,7 @@
 //! slot -> pool; a pool stored in the world sits at an offset the compiler computes from the
 //! id's constant bits, so the walk is world -> pool, one dependent load shorter. Profiled on
 //! `ecs/add_remove`, that load was most of what `World::insert` cost over `Writer::insert`
-//! (which finds the pool once); the README gives the figures. Two places per id rather than
+//! (which finds the pool once); `docs/results.md` gives the figures. Two places per id rather than
 //! one keep a clash of a few hash bits from sending a world's second or third type to the
 //! far table.
 //!
@@ -14,7 +14,7 @@
 //! its first, and a far type passes both before its far-table probe, so each pays a little
 //! more than every type did when all lived in the heap table. Registration order decides
 //! (the first types registered, usually the ones spawned at start-up, live near); the
-//! README's `ecs/add_remove` notes say what each case measured.
+//! `ecs/add_remove` notes in `docs/results.md` say what each case measured.
 //!
 //! The near places are indexed by the high bits of a multiple of the id and the far table by
 //! the id's low bits, so the types that clash near are not thereby crowded together far.

@@ -14,7 +14,11 @@
 //! unlinked, then handed to epoch reclamation, which drops its value and puts the allocation
 //! in the recycle bin for the next insert once no pinned reader can still see it.
 //!
-//! Why not sharded-slab: measured in `pools/model_get` next to this pool (see the README).
+//! Why not sharded-slab (it counts references on every get), and what a `RwLock<Slab>` read
+//! under one lock per batch does better (its uncontended get is one load from a contiguous
+//! array; ours loads the slot, then the entry it points to): measured in `pools/model_get`
+//! next to this pool, with the figures in `docs/results.md`. What this pool buys is reads
+//! that never wait for a writer.
 
 mod page;
 mod pool;
