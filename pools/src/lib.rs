@@ -8,7 +8,7 @@
 //! - [`pattern`]: the three ways a component is shared between threads ([`Atomic`] fields,
 //!   [`Locked`], [`CopyOnWrite`]), behind one [`ConcurrentCell`] trait.
 //! - [`ModelPool<T>`]: live models by [`ModelId`](playground_kernel::ModelId), read with no
-//!   lock under an [`epoch`] pin, removed entries recycled.
+//!   lock under an [`epoch`] pin, stored inline and reused once no reader can see them.
 //!
 //! Every concurrent structure here takes its atomics and locks from
 //! [`playground_kernel::sync`], so the loom models (`--cfg loom`) check the shipped code.

@@ -3,7 +3,8 @@
 
 use super::ModelPool;
 use crate::epoch;
-use playground_kernel::sync::{Arc, model, thread};
+use playground_kernel::sync::atomic::AtomicBool;
+use playground_kernel::sync::{Arc, Ordering, model, thread};
 
 #[test]
 fn insert_then_get_from_another_thread_sees_the_whole_model() {
@@ -59,25 +60,56 @@ fn remove_while_get_never_returns_a_removed_model_after_removal() {
     });
 }
 
+/// A model whose drop is recorded outside it, so a reader can tell whether the model it
+/// holds was dropped without reading dropped memory.
+struct Tracked {
+    value: u32,
+    dropped: Arc<AtomicBool>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.dropped.store(true, Ordering::SeqCst);
+    }
+}
+
+fn tracked(value: u32) -> (Tracked, Arc<AtomicBool>) {
+    let dropped = Arc::new(AtomicBool::new(false));
+    let model = Tracked {
+        value,
+        dropped: dropped.clone(),
+    };
+    (model, dropped)
+}
+
 #[test]
-fn recycled_slot_read_with_a_stale_id_finds_nothing() {
+fn a_removed_model_outlives_every_reader_pinned_before_its_removal() {
     model(|| {
         let pool = Arc::new(ModelPool::new());
-        let old = pool.insert(1u32);
-        pool.remove(old).unwrap();
+        let (first, dropped) = tracked(1);
+        let old = pool.insert(first);
         let p = pool.clone();
-        let writer = thread::spawn(move || p.insert(2u32));
+        // Removes, gives reclamation its chances to run, and inserts again, which reuses the
+        // slot whenever reclamation ran: every write to the slot a reader might overlap.
+        let writer = thread::spawn(move || {
+            p.remove(old).unwrap();
+            epoch::pin().flush();
+            epoch::pin().flush();
+            p.insert(tracked(2).0)
+        });
         {
             let g = epoch::pin();
-            assert_eq!(
-                pool.get(old, &g),
-                None,
-                "stale id never sees the new occupant"
-            );
+            if let Some(held) = pool.get(old, &g) {
+                assert_eq!(held.value, 1);
+                assert!(
+                    !dropped.load(Ordering::SeqCst),
+                    "dropped under a pinned reader"
+                );
+            }
         }
         let new = writer.join().unwrap();
-        assert_eq!(new.index(), old.index());
-        assert_eq!(pool.with(new, |v| *v), Some(2));
-        assert_eq!(pool.with(old, |v| *v), None);
+        let g = epoch::pin();
+        assert!(pool.get(old, &g).is_none(), "the stale id finds nothing");
+        assert_eq!(pool.get(new, &g).map(|m| m.value), Some(2));
     });
 }

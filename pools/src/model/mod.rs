@@ -1,24 +1,25 @@
-//! `ModelPool`: live models by `ModelId`, read with no lock, removed entries recycled.
+//! `ModelPool`: live models by `ModelId`, read with no lock, stored inline in their slots.
 //!
 //! ```text
-//! pages:  [Once<page 0: 32 slots>, Once<page 1: 64 slots>, ...]   doubling; never freed
-//! slot:   epoch::Atomic<Entry { id: ModelId, value }>             null when free
-//! writer: Mutex { generation per slot, free list }                writers only
-//! bin:    Mutex<Vec<Entry>>                                       recycled allocations
+//! pages:  [page 0: 32 slots, page 1: 64 slots, ...]     doubling; never moved or freed early
+//! slot:   { state: AtomicU64, value: MaybeUninit<T> }   state = the live model's id, or vacant
+//! writer: Mutex { slots handed out, free list }         writers only
+//! index:  page in the high 5 bits, offset in the low 27
 //! ```
 //!
-//! A reader pins an epoch, loads the slot's pointer (`Acquire`) and compares the `ModelId`
-//! stored *in the entry it loaded* with the one it asked for. The entry cannot be freed or
-//! reused while the reader is pinned, so a removed-then-reused slot is detected (other id),
-//! never misread. Writers serialise on a mutex that readers never touch; a removed entry is
-//! unlinked, then handed to epoch reclamation, which drops its value and puts the allocation
-//! in the recycle bin for the next insert once no pinned reader can still see it.
+//! A reader pins an epoch, loads the slot's state (`Acquire`) and compares it with the id it
+//! asked for: equal means the slot holds that very model, and the reader reads it in place.
+//! A vacant slot's state can equal no id that locates it, and a removed-then-reused slot
+//! carries a new generation, so a stale id finds nothing and never misreads. Writers
+//! serialise on a mutex that readers never touch. `remove` makes the slot vacant, then hands
+//! it to epoch reclamation, which drops the model and frees the slot for reuse once no reader
+//! pinned before the removal can still see it: until then the model stays where it was.
 //!
-//! Why not sharded-slab (it counts references on every get), and what a `RwLock<Slab>` read
-//! under one lock per batch does better (its uncontended get is one load from a contiguous
-//! array; ours loads the slot, then the entry it points to): measured in `pools/model_get`
-//! next to this pool, with the figures in `docs/results.md`. What this pool buys is reads
-//! that never wait for a writer.
+//! Against the peers in `pools/model_get` (figures in `docs/results.md`): sharded-slab
+//! counts references on every get; a `RwLock<Slab>` read under one lock per batch loads one
+//! entry from one contiguous array with no generation to check, and makes its reader wait
+//! whenever a writer holds the lock. What this pool buys is reads that never wait for a
+//! writer, with a stale id always told apart.
 
 mod page;
 mod pool;

@@ -2,46 +2,146 @@
 
 #![allow(
     unsafe_code,
-    reason = "epoch-protected pointers: dereferencing a loaded entry and deferring its reclamation"
+    reason = "models stored inline in shared slots: reading one a slot's state says is live, \
+              and dropping a removed one once epoch reclamation says no reader can see it"
 )]
 
-use super::page::{PAGES, locate, page_len};
+use super::page::{CAPACITY, PAGES, TABLE, index_at, locate, nth_index, ordinal, page_len};
 use crate::error::PoolError;
-use crossbeam_epoch::{self as epoch, Guard, Owned, Shared};
-use playground_kernel::sync::atomic::AtomicUsize;
-use playground_kernel::sync::{Arc, Mutex, Ordering};
-use playground_kernel::{Generation, ModelId, Once};
+use crossbeam_epoch::{self as epoch, Guard};
+use playground_kernel::sync::atomic::{AtomicPtr, AtomicU64, AtomicUsize};
+use playground_kernel::sync::{Arc, Mutex, Ordering, UnsafeCell};
+use playground_kernel::{Generation, ModelId};
+use std::mem::MaybeUninit;
 
-/// Recycled allocations kept at most; beyond it, removed entries are freed.
-const MAX_RECYCLED: usize = 1024;
-
-struct Entry<T> {
-    id: ModelId,
-    /// `Some` while linked in a slot; reclamation sets it to `None` before recycling.
-    value: Option<T>,
-}
-
+/// One model's place. `state` says whether `value` holds a model and which id names it.
 struct Slot<T> {
-    entry: epoch::Atomic<Entry<T>>,
+    /// While the slot holds a model: that model's id. While it does not: an id with the
+    /// complement of the slot's index (see [`vacant`]), carrying the generation the slot's
+    /// next occupant gets. A reader compares it with the id it asks for, and only an equal
+    /// state lets it read `value`.
+    state: AtomicU64,
+    /// Initialised exactly while `state` names a model, and until reclamation drops it after
+    /// the model is removed.
+    value: UnsafeCell<MaybeUninit<T>>,
 }
 
+/// The state of vacant slot `index`: its index half is the complement of `index`, so no id
+/// that locates this slot equals it, and its generation half is the next occupant's.
+fn vacant(index: u32, next: Generation) -> u64 {
+    ModelId::new(!index, next).to_bits()
+}
+
+/// Whether `state`, read from slot `index`, names a model.
+fn is_live(state: u64, index: u32) -> bool {
+    ModelId::from_bits(state).index() == index as usize
+}
+
+/// What writers serialise on; readers never touch it.
 struct Writer {
-    /// Current generation of each allocated slot; the id a live entry carries.
-    generations: Vec<Generation>,
-    /// Free slot indices, reused last-in first-out.
+    /// Slots handed out so far: the next fresh slot is the `allocated`th.
+    allocated: usize,
+    /// Vacant slots whose last model has been dropped, reused last-in first-out.
     free: Vec<u32>,
 }
 
-type Bin<T> = Arc<Mutex<Vec<Owned<Entry<T>>>>>;
+/// The slots and the writer lock, shared with pending reclamations: a removed model is
+/// dropped by a deferred closure that may run after the pool itself is dropped, so the
+/// slots live until the last such closure has run. The pool drops the live models.
+struct Slots<T> {
+    /// Page `k`'s first slot, or null until the page is allocated (and always past
+    /// `PAGES`). An allocated page is a leaked `Box<[Slot<T>]>` of `page_len(k)` slots,
+    /// allocated by a writer and freed only when the slots drop. Pages are allocated in
+    /// order, as fresh slots are handed out.
+    pages: [AtomicPtr<Slot<T>>; TABLE],
+    writer: Mutex<Writer>,
+}
+
+// SAFETY: a `Slots<T>` hands out `&T` to any thread (needs `T: Sync`) and drops a `T` on
+// whichever thread runs reclamation or the last drop (needs `T: Send`); the slot states and
+// the writer lock order every write of a value before any read of it (see `insert`, `get`).
+unsafe impl<T: Send + Sync> Sync for Slots<T> {}
+// SAFETY: owning the slots is owning their live values; see above.
+unsafe impl<T: Send + Sync> Send for Slots<T> {}
+
+impl<T> Slots<T> {
+    #[inline(always)]
+    fn slot(&self, index: u32) -> Option<&Slot<T>> {
+        let (page, offset) = locate(index);
+        self.page(page)?.get(offset)
+    }
+
+    /// Page `page`'s slots, if it is allocated.
+    #[inline(always)]
+    fn page(&self, page: usize) -> Option<&[Slot<T>]> {
+        // Acquire: pairs with the Release store in `page_or_alloc`, so the slots' initial
+        // states are visible.
+        let first = self.pages[page].load(Ordering::Acquire);
+        if first.is_null() {
+            return None;
+        }
+        // SAFETY: a non-null page pointer is the start of `page_len(page)` initialised slots,
+        // freed only when the slots drop, which cannot happen while `&self` is borrowed.
+        Some(unsafe { std::slice::from_raw_parts(first, page_len(page)) })
+    }
+
+    /// Page `page`'s slots, allocated with every slot vacant if it is not yet. Called only
+    /// under the writer lock, so no two writers allocate the same page.
+    fn page_or_alloc(&self, page: usize) -> &[Slot<T>] {
+        if let Some(slots) = self.page(page) {
+            return slots;
+        }
+        let slots: Box<[Slot<T>]> = (0..page_len(page))
+            .map(|offset| Slot {
+                state: AtomicU64::new(vacant(index_at(page, offset), Generation::default())),
+                value: UnsafeCell::new(MaybeUninit::uninit()),
+            })
+            .collect();
+        // Release: a reader that loads the pointer sees the slots initialised.
+        self.pages[page].store(Box::into_raw(slots).cast(), Ordering::Release);
+        self.page(page).expect("just allocated")
+    }
+
+    /// Drops the model a removed slot still holds and puts the slot on the free list.
+    ///
+    /// # Safety
+    /// Slot `index` was vacated by `remove`, and no reader can still hold a reference into
+    /// it: epoch reclamation calls this once every guard pinned before the removal is gone.
+    unsafe fn reclaim(&self, index: u32) {
+        let slot = self.slot(index).expect("a removed slot has its page");
+        // SAFETY: the slot is vacant, so no new reader reads its value, and by this
+        // function's contract no earlier reader still does; writers do not touch a vacant
+        // slot until it is on the free list, which happens below. The value was initialised
+        // by the insert this removal undid and not dropped since.
+        unsafe { slot.value.with_mut(|value| (*value).assume_init_drop()) };
+        self.writer.lock().free.push(index);
+    }
+}
+
+impl<T> Drop for Slots<T> {
+    fn drop(&mut self) {
+        for (page, first) in self.pages.iter().enumerate() {
+            let first = first.load(Ordering::Relaxed);
+            if !first.is_null() {
+                let slots = std::ptr::slice_from_raw_parts_mut(first, page_len(page));
+                // SAFETY: the pointer came from `Box::into_raw` of a page of this length in
+                // `page_or_alloc`, and `&mut self` means nothing borrows it. Dropping the
+                // slots drops no model (`MaybeUninit`): the pool dropped the live ones, and
+                // reclamation the removed ones.
+                drop(unsafe { Box::from_raw(slots) });
+            }
+        }
+    }
+}
 
 /// A concurrent pool of models keyed by [`ModelId`].
 ///
-/// - `get` takes no lock: an epoch pin (reusable across many gets), one atomic load, one
-///   compare. A stale or removed id gives `None`.
+/// - `get` takes no lock: an epoch pin (reusable across many gets), one atomic load and one
+///   compare, and the model is read where it lies. A stale or removed id gives `None`.
 /// - `insert` / `remove` take `&self` and may run on any thread; they serialise on a writer
 ///   mutex that readers never touch.
-/// - Removed slots get a new generation and are reused; removed entries' allocations are
-///   recycled once no reader can still see them.
+/// - A removed model is dropped, and its slot reused with a new generation, once no reader
+///   pinned before the removal can still see it.
 ///
 /// ```
 /// use playground_pools::{ModelPool, epoch};
@@ -54,9 +154,7 @@ type Bin<T> = Arc<Mutex<Vec<Owned<Entry<T>>>>>;
 /// assert_eq!(pool.get(id, &guard), None);
 /// ```
 pub struct ModelPool<T> {
-    pages: [Once<Box<[Slot<T>]>>; PAGES],
-    writer: Mutex<Writer>,
-    bin: Bin<T>,
+    slots: Arc<Slots<T>>,
     len: AtomicUsize,
 }
 
@@ -70,37 +168,37 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
     /// An empty pool; pages are allocated as slots are first used.
     pub fn new() -> Self {
         Self {
-            pages: std::array::from_fn(|_| Once::new()),
-            writer: Mutex::new(Writer {
-                generations: Vec::new(),
-                free: Vec::new(),
+            slots: Arc::new(Slots {
+                pages: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())),
+                writer: Mutex::new(Writer {
+                    allocated: 0,
+                    free: Vec::new(),
+                }),
             }),
-            bin: Arc::new(Mutex::new(Vec::new())),
             len: AtomicUsize::new(0),
         }
-    }
-
-    #[inline(always)]
-    fn slot(&self, id: ModelId) -> Option<&Slot<T>> {
-        // The index half of a `ModelId` is a `u32`.
-        let (page, offset) = locate(id.index() as u32);
-        self.pages[page].get().map(|slots| &slots[offset])
     }
 
     /// The model `id`, if it is live. The reference lives as long as `guard`: pin once
     /// (`epoch::pin()`) and reuse the guard for a batch of gets.
     #[inline]
     pub fn get<'a>(&'a self, id: ModelId, guard: &'a Guard) -> Option<&'a T> {
-        let entry = self.slot(id)?.entry.load(Ordering::Acquire, guard);
-        // Entries are only freed or recycled through `defer_unchecked` after being unlinked.
-        // SAFETY: so one loaded under `guard` stays valid (and unmodified) while `guard`
-        // lives; the returned borrow is tied to `guard`. Null gives `None`.
-        let entry = unsafe { entry.as_ref() }?;
-        if entry.id == id {
-            entry.value.as_ref()
-        } else {
-            None
+        // The guard is read by no instruction: being pinned is what keeps `remove`'s deferred
+        // drop from running, and the returned borrow is tied to it.
+        let _pinned = guard;
+        // The index half of a `ModelId` is a `u32`.
+        let slot = self.slots.slot(id.index() as u32)?;
+        // Acquire: pairs with `insert`'s Release store, so the value written before it is
+        // visible.
+        if slot.state.load(Ordering::Acquire) != id.to_bits() {
+            return None;
         }
+        // A state equal to `id` means the slot holds the model `id` names, initialised before
+        // the state was published. `remove` makes the state vacant before it defers the drop,
+        // and the drop waits for every guard pinned before then, `guard` included; the slot
+        // is only rewritten after that drop. The borrow is tied to `guard`.
+        // SAFETY: so the value is initialised and unchanged for as long as `guard` lives.
+        Some(unsafe { slot.value.with(|value| (*value).assume_init_ref()) })
     }
 
     /// Calls `f` on model `id` under a fresh pin; for one-off reads.
@@ -124,50 +222,39 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
         self.len() == 0
     }
 
-    /// Allocations waiting in the recycle bin.
-    pub fn recycled(&self) -> usize {
-        self.bin.lock().len()
+    /// Removed slots whose models have been dropped, ready for the next inserts.
+    pub fn reusable(&self) -> usize {
+        self.slots.writer.lock().free.len()
     }
 
-    /// Inserts `value`, returning its id. Reuses a free slot (with a new generation) and a
-    /// recycled allocation when there are any.
+    /// Inserts `value`, returning its id. Reuses a reclaimed slot (with a new generation)
+    /// when there is one.
     ///
     /// # Panics
-    /// If the pool already holds `u32::MAX` slots.
+    /// If every one of the pool's slots (some 268 million) holds a model or awaits
+    /// reclamation.
     pub fn insert(&self, value: T) -> ModelId {
-        let mut writer = self.writer.lock();
+        let mut writer = self.slots.writer.lock();
         let index = match writer.free.pop() {
             Some(index) => index,
             None => {
-                let index = u32::try_from(writer.generations.len())
-                    .expect("a model pool holds at most u32::MAX slots");
-                writer.generations.push(Generation::default());
+                let index = nth_index(writer.allocated)
+                    .unwrap_or_else(|| panic!("a model pool holds at most {CAPACITY} slots"));
+                writer.allocated += 1;
                 index
             }
         };
-        let id = ModelId::new(index, writer.generations[index as usize]);
-        let recycled = self.bin.lock().pop();
-        let entry = match recycled {
-            Some(mut entry) => {
-                entry.id = id;
-                entry.value = Some(value);
-                entry
-            }
-            None => Owned::new(Entry {
-                id,
-                value: Some(value),
-            }),
-        };
         let (page, offset) = locate(index);
-        let slots = self.pages[page].get_or_init(|| {
-            (0..page_len(page))
-                .map(|_| Slot {
-                    entry: epoch::Atomic::null(),
-                })
-                .collect()
-        });
-        // Release: a reader that loads this pointer sees the entry's initialised fields.
-        slots[offset].entry.store(entry, Ordering::Release);
+        let slot = &self.slots.page_or_alloc(page)[offset];
+        // Only writers store states, and we hold the writer lock.
+        let next = ModelId::from_bits(slot.state.load(Ordering::Relaxed)).generation();
+        // SAFETY: the slot is vacant (fresh, or reclaimed: its last value dropped and every
+        // reader of it gone), so nothing reads its value until the state below names it, and
+        // no other writer touches it while we hold the lock.
+        unsafe { slot.value.with_mut(|slot_value| (*slot_value).write(value)) };
+        let id = ModelId::new(index, next);
+        // Release: a reader that sees this state sees the value written above.
+        slot.state.store(id.to_bits(), Ordering::Release);
         self.len.fetch_add(1, Ordering::Release);
         id
     }
@@ -176,33 +263,39 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
     /// guard drops; new reads return `None`. A stale, free or never-allocated id is refused
     /// with a typed error and changes nothing.
     pub fn remove(&self, id: ModelId) -> Result<(), PoolError> {
-        let mut writer = self.writer.lock();
-        let index = id.index();
-        let Some(&current) = writer.generations.get(index) else {
+        // Pinned before the writer lock is taken: a pin may run due reclamations, and
+        // those take the writer lock themselves.
+        let guard = epoch::pin();
+        let writer = self.slots.writer.lock();
+        // The index half of a `ModelId` is a `u32`.
+        let index = id.index() as u32;
+        let handed_out = self
+            .slots
+            .slot(index)
+            .filter(|_| ordinal(index) < writer.allocated);
+        let Some(slot) = handed_out else {
             return Err(PoolError::UnknownModelId { id });
         };
-        if current != id.generation() {
+        let state = slot.state.load(Ordering::Relaxed);
+        if state != id.to_bits() {
+            // A vacant slot carries the generation its next occupant gets.
             return Err(PoolError::StaleModelId {
                 id,
-                current_generation: current,
+                current_generation: ModelId::from_bits(state).generation(),
             });
         }
-        let guard = epoch::pin();
-        let slot = self.slot(id).expect("an allocated index has its page");
-        let old = slot.entry.swap(Shared::null(), Ordering::AcqRel, &guard);
-        if old.is_null() {
-            // A free slot keeps the generation of its last occupant until reuse.
-            return Err(PoolError::StaleModelId {
-                id,
-                current_generation: current,
-            });
-        }
-        writer.generations[index] = current.next();
-        // In range: the index half of a `ModelId` is a `u32`.
-        writer.free.push(index as u32);
+        // Release, like `insert`'s: the vacancy is published the way the model was.
+        slot.state
+            .store(vacant(index, id.generation().next()), Ordering::Release);
         self.len.fetch_sub(1, Ordering::Release);
         drop(writer);
-        self.retire(old, &guard);
+        let slots = Arc::clone(&self.slots);
+        // The state store above means no reader pinned from now on can read the value; the
+        // collector runs this closure only once every guard pinned before it is gone. The
+        // closure owns a reference to the slots (`Send + 'static` with `T: Send + Sync +
+        // 'static`), so running it on another thread or after the pool is dropped is sound.
+        // SAFETY: so `reclaim`'s contract holds when the closure runs.
+        unsafe { guard.defer_unchecked(move || slots.reclaim(index)) };
         Ok(())
     }
 
@@ -220,53 +313,38 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
 
     /// Live models in slot order, with their ids, under `guard`.
     pub fn iter<'a>(&'a self, guard: &'a Guard) -> impl Iterator<Item = (ModelId, &'a T)> + 'a {
-        self.pages
-            .iter()
-            .map_while(|page| page.get())
-            .flat_map(move |slots| {
-                slots.iter().filter_map(move |slot| {
-                    // SAFETY: as in `get`: loaded under `guard`, reclaimed only after unlinking.
-                    let entry = unsafe { slot.entry.load(Ordering::Acquire, guard).as_ref() }?;
-                    entry.value.as_ref().map(|v| (entry.id, v))
-                })
+        (0..PAGES)
+            .map_while(|page| self.slots.page(page).map(|slots| (page, slots)))
+            .flat_map(|(page, slots)| {
+                (0..)
+                    .zip(slots)
+                    .map(move |(offset, slot)| (index_at(page, offset), slot))
             })
-    }
-
-    /// Hands an unlinked entry to epoch reclamation: when no pinned reader can see it, its
-    /// value is dropped and its allocation kept for reuse.
-    fn retire(&self, old: Shared<'_, Entry<T>>, guard: &Guard) {
-        let bin = Arc::clone(&self.bin);
-        let raw = old.as_raw() as usize;
-        // `old` was just unlinked from its slot by the swap in `remove`, so no new reader can
-        // load it; readers pinned before the swap are waited for by the epoch collector before
-        // this closure runs, which then owns the entry exclusively. The closure captures only
-        // an address and an `Arc` (both `Send + 'static`), and `T: Send + 'static`, so running
-        // it on another thread or after the pool is dropped is sound.
-        // SAFETY: as argued just above: unlinked, and reclaimed only after every earlier pin.
-        unsafe {
-            guard.defer_unchecked(move || {
-                let mut entry = Owned::from_raw(raw as *mut Entry<T>);
-                entry.value = None;
-                let mut bin = bin.lock();
-                if bin.len() < MAX_RECYCLED {
-                    bin.push(entry);
+            .filter_map(move |(index, slot)| {
+                let id = ModelId::from_bits(slot.state.load(Ordering::Acquire));
+                if is_live(id.to_bits(), index) {
+                    self.get(id, guard).map(|value| (id, value))
+                } else {
+                    None
                 }
-            });
-        }
+            })
     }
 }
 
 impl<T> Drop for ModelPool<T> {
     fn drop(&mut self) {
-        // SAFETY: `&mut self` means no `get` borrow is outstanding (they borrow `self`), and
-        // entries still linked were never handed to reclamation, so we own them.
-        let guard = unsafe { epoch::unprotected() };
-        for slots in self.pages.iter().filter_map(|page| page.get()) {
-            for slot in slots.iter() {
-                let entry = slot.entry.swap(Shared::null(), Ordering::Relaxed, guard);
-                if !entry.is_null() {
-                    // SAFETY: see above: linked entries are exclusively ours now.
-                    drop(unsafe { entry.into_owned() });
+        // Live models go with the pool; removed ones are dropped by their pending
+        // reclamations, which keep the slots alive until they have run.
+        for page in 0..PAGES {
+            let Some(slots) = self.slots.page(page) else {
+                break;
+            };
+            for (offset, slot) in slots.iter().enumerate() {
+                if is_live(slot.state.load(Ordering::Relaxed), index_at(page, offset)) {
+                    // SAFETY: `&mut self`: no `get` borrow is outstanding (they borrow the
+                    // pool) and no insert or remove is running. A live slot's value is
+                    // initialised, and reclamations touch only removed (vacant) slots.
+                    unsafe { slot.value.with_mut(|value| (*value).assume_init_drop()) };
                 }
             }
         }
