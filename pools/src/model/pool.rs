@@ -53,9 +53,17 @@ struct Slots<T> {
     /// `PAGES`). An allocated page is a leaked `Box<[Slot<T>]>` of `page_len(k)` slots,
     /// allocated by a writer and freed only when the slots drop. Pages are allocated in
     /// order, as fresh slots are handed out.
-    pages: [AtomicPtr<Slot<T>>; TABLE],
+    pages: PageTable<T>,
     writer: Mutex<Writer>,
+    /// Live models; written by writers only, away from the lines readers load.
+    len: AtomicUsize,
 }
+
+/// The page table on cache lines of its own (128 bytes: x86-64 prefetches lines in pairs).
+/// Readers load it on every get while writers update the lock word, the length and the
+/// `Arc`'s counts; sharing a line with those made every write evict the readers' copy.
+#[repr(align(128))]
+struct PageTable<T>([AtomicPtr<Slot<T>>; TABLE]);
 
 // SAFETY: a `Slots<T>` hands out `&T` to any thread (needs `T: Sync`) and drops a `T` on
 // whichever thread runs reclamation or the last drop (needs `T: Send`); the slot states and
@@ -76,7 +84,7 @@ impl<T> Slots<T> {
     fn page(&self, page: usize) -> Option<&[Slot<T>]> {
         // Acquire: pairs with the Release store in `page_or_alloc`, so the slots' initial
         // states are visible.
-        let first = self.pages[page].load(Ordering::Acquire);
+        let first = self.pages.0[page].load(Ordering::Acquire);
         if first.is_null() {
             return None;
         }
@@ -98,7 +106,7 @@ impl<T> Slots<T> {
             })
             .collect();
         // Release: a reader that loads the pointer sees the slots initialised.
-        self.pages[page].store(Box::into_raw(slots).cast(), Ordering::Release);
+        self.pages.0[page].store(Box::into_raw(slots).cast(), Ordering::Release);
         self.page(page).expect("just allocated")
     }
 
@@ -120,7 +128,7 @@ impl<T> Slots<T> {
 
 impl<T> Drop for Slots<T> {
     fn drop(&mut self) {
-        for (page, first) in self.pages.iter().enumerate() {
+        for (page, first) in self.pages.0.iter().enumerate() {
             let first = first.load(Ordering::Relaxed);
             if !first.is_null() {
                 let slots = std::ptr::slice_from_raw_parts_mut(first, page_len(page));
@@ -155,7 +163,6 @@ impl<T> Drop for Slots<T> {
 /// ```
 pub struct ModelPool<T> {
     slots: Arc<Slots<T>>,
-    len: AtomicUsize,
 }
 
 impl<T: Send + Sync + 'static> Default for ModelPool<T> {
@@ -169,13 +176,15 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
     pub fn new() -> Self {
         Self {
             slots: Arc::new(Slots {
-                pages: std::array::from_fn(|_| AtomicPtr::new(std::ptr::null_mut())),
+                pages: PageTable(std::array::from_fn(
+                    |_| AtomicPtr::new(std::ptr::null_mut()),
+                )),
                 writer: Mutex::new(Writer {
                     allocated: 0,
                     free: Vec::new(),
                 }),
+                len: AtomicUsize::new(0),
             }),
-            len: AtomicUsize::new(0),
         }
     }
 
@@ -214,7 +223,7 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
 
     /// Number of live models.
     pub fn len(&self) -> usize {
-        self.len.load(Ordering::Acquire)
+        self.slots.len.load(Ordering::Acquire)
     }
 
     /// Whether the pool holds no live model.
@@ -255,7 +264,7 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
         let id = ModelId::new(index, next);
         // Release: a reader that sees this state sees the value written above.
         slot.state.store(id.to_bits(), Ordering::Release);
-        self.len.fetch_add(1, Ordering::Release);
+        self.slots.len.fetch_add(1, Ordering::Release);
         id
     }
 
@@ -287,7 +296,7 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
         // Release, like `insert`'s: the vacancy is published the way the model was.
         slot.state
             .store(vacant(index, id.generation().next()), Ordering::Release);
-        self.len.fetch_sub(1, Ordering::Release);
+        self.slots.len.fetch_sub(1, Ordering::Release);
         drop(writer);
         let slots = Arc::clone(&self.slots);
         // The state store above means no reader pinned from now on can read the value; the
@@ -354,7 +363,7 @@ impl<T> Drop for ModelPool<T> {
 impl<T> std::fmt::Debug for ModelPool<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModelPool")
-            .field("len", &self.len.load(Ordering::Relaxed))
+            .field("len", &self.slots.len.load(Ordering::Relaxed))
             .finish()
     }
 }
