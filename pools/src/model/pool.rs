@@ -149,7 +149,8 @@ impl<T> Drop for Slots<T> {
 /// - `insert` / `remove` take `&self` and may run on any thread; they serialise on a writer
 ///   mutex that readers never touch.
 /// - A removed model is dropped, and its slot reused with a new generation, once no reader
-///   pinned before the removal can still see it.
+///   pinned before the removal can still see it. A guard held for long holds that back: the
+///   pool then takes a fresh slot for every insert, so pin per batch, not per frame.
 ///
 /// ```
 /// use playground_pools::{ModelPool, epoch};
