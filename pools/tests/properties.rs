@@ -173,6 +173,8 @@ enum ModelOp {
     Remove(usize),
     Get(usize),
     Clear,
+    /// Give epoch reclamation its chances to run, so removed slots come back for reuse.
+    Reclaim,
 }
 
 fn model_op() -> impl Strategy<Value = ModelOp> {
@@ -181,6 +183,7 @@ fn model_op() -> impl Strategy<Value = ModelOp> {
         3 => (0usize..40).prop_map(ModelOp::Remove),
         3 => (0usize..40).prop_map(ModelOp::Get),
         1 => Just(ModelOp::Clear),
+        2 => Just(ModelOp::Reclaim),
     ]
 }
 
@@ -217,6 +220,11 @@ proptest! {
                 ModelOp::Clear => {
                     pool.clear();
                     reference.clear();
+                }
+                ModelOp::Reclaim => {
+                    for _ in 0..4 {
+                        epoch::pin().flush();
+                    }
                 }
             }
             prop_assert_eq!(pool.len(), reference.len());
