@@ -88,8 +88,9 @@ impl<T> Slots<T> {
         if first.is_null() {
             return None;
         }
-        // SAFETY: a non-null page pointer is the start of `page_len(page)` initialised slots,
-        // freed only when the slots drop, which cannot happen while `&self` is borrowed.
+        // A non-null page pointer is the start of `page_len(page)` initialised slots, freed
+        // only when the slots drop, which cannot happen while `&self` is borrowed.
+        // SAFETY: so the slice is valid for the borrow.
         Some(unsafe { std::slice::from_raw_parts(first, page_len(page)) })
     }
 
@@ -110,6 +111,17 @@ impl<T> Slots<T> {
         self.page(page).expect("just allocated")
     }
 
+    /// Every allocated slot with its index, in slot order (pages are allocated in order).
+    fn indexed(&self) -> impl Iterator<Item = (u32, &Slot<T>)> {
+        (0..PAGES)
+            .map_while(|page| self.page(page).map(|slots| (page, slots)))
+            .flat_map(|(page, slots)| {
+                (0..)
+                    .zip(slots)
+                    .map(move |(offset, slot)| (index_at(page, offset), slot))
+            })
+    }
+
     /// Drops the model a removed slot still holds and puts the slot on the free list.
     ///
     /// # Safety
@@ -117,10 +129,11 @@ impl<T> Slots<T> {
     /// it: epoch reclamation calls this once every guard pinned before the removal is gone.
     unsafe fn reclaim(&self, index: u32) {
         let slot = self.slot(index).expect("a removed slot has its page");
-        // SAFETY: the slot is vacant, so no new reader reads its value, and by this
-        // function's contract no earlier reader still does; writers do not touch a vacant
-        // slot until it is on the free list, which happens below. The value was initialised
-        // by the insert this removal undid and not dropped since.
+        // The slot is vacant, so no new reader reads its value, and by this function's
+        // contract no earlier reader still does; writers do not touch a vacant slot until it
+        // is on the free list, which happens below. The value was initialised by the insert
+        // this removal undid and not dropped since.
+        // SAFETY: so the value is initialised and ours alone to drop.
         unsafe { slot.value.with_mut(|value| (*value).assume_init_drop()) };
         self.writer.lock().free.push(index);
     }
@@ -132,10 +145,11 @@ impl<T> Drop for Slots<T> {
             let first = first.load(Ordering::Relaxed);
             if !first.is_null() {
                 let slots = std::ptr::slice_from_raw_parts_mut(first, page_len(page));
-                // SAFETY: the pointer came from `Box::into_raw` of a page of this length in
+                // The pointer came from `Box::into_raw` of a page of this length in
                 // `page_or_alloc`, and `&mut self` means nothing borrows it. Dropping the
                 // slots drops no model (`MaybeUninit`): the pool dropped the live ones, and
                 // reclamation the removed ones.
+                // SAFETY: so the box is rebuilt from its own allocation, once.
                 drop(unsafe { Box::from_raw(slots) });
             }
         }
@@ -258,9 +272,10 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
         let slot = &self.slots.page_or_alloc(page)[offset];
         // Only writers store states, and we hold the writer lock.
         let next = ModelId::from_bits(slot.state.load(Ordering::Relaxed)).generation();
-        // SAFETY: the slot is vacant (fresh, or reclaimed: its last value dropped and every
-        // reader of it gone), so nothing reads its value until the state below names it, and
-        // no other writer touches it while we hold the lock.
+        // The slot is vacant (fresh, or reclaimed: its last value dropped and every reader of
+        // it gone), so nothing reads its value until the state below names it, and no other
+        // writer touches it while we hold the lock.
+        // SAFETY: so this write races with nothing and overwrites no live value.
         unsafe { slot.value.with_mut(|slot_value| (*slot_value).write(value)) };
         let id = ModelId::new(index, next);
         // Release: a reader that sees this state sees the value written above.
@@ -323,21 +338,14 @@ impl<T: Send + Sync + 'static> ModelPool<T> {
 
     /// Live models in slot order, with their ids, under `guard`.
     pub fn iter<'a>(&'a self, guard: &'a Guard) -> impl Iterator<Item = (ModelId, &'a T)> + 'a {
-        (0..PAGES)
-            .map_while(|page| self.slots.page(page).map(|slots| (page, slots)))
-            .flat_map(|(page, slots)| {
-                (0..)
-                    .zip(slots)
-                    .map(move |(offset, slot)| (index_at(page, offset), slot))
-            })
-            .filter_map(move |(index, slot)| {
-                let id = ModelId::from_bits(slot.state.load(Ordering::Acquire));
-                if is_live(id.to_bits(), index) {
-                    self.get(id, guard).map(|value| (id, value))
-                } else {
-                    None
-                }
-            })
+        self.slots.indexed().filter_map(move |(index, slot)| {
+            let id = ModelId::from_bits(slot.state.load(Ordering::Acquire));
+            if is_live(id.to_bits(), index) {
+                self.get(id, guard).map(|value| (id, value))
+            } else {
+                None
+            }
+        })
     }
 }
 
@@ -345,17 +353,13 @@ impl<T> Drop for ModelPool<T> {
     fn drop(&mut self) {
         // Live models go with the pool; removed ones are dropped by their pending
         // reclamations, which keep the slots alive until they have run.
-        for page in 0..PAGES {
-            let Some(slots) = self.slots.page(page) else {
-                break;
-            };
-            for (offset, slot) in slots.iter().enumerate() {
-                if is_live(slot.state.load(Ordering::Relaxed), index_at(page, offset)) {
-                    // SAFETY: `&mut self`: no `get` borrow is outstanding (they borrow the
-                    // pool) and no insert or remove is running. A live slot's value is
-                    // initialised, and reclamations touch only removed (vacant) slots.
-                    unsafe { slot.value.with_mut(|value| (*value).assume_init_drop()) };
-                }
+        for (index, slot) in self.slots.indexed() {
+            if is_live(slot.state.load(Ordering::Relaxed), index) {
+                // `&mut self`: no `get` borrow is outstanding (they borrow the pool) and no
+                // insert or remove is running. A live slot's value is initialised, and
+                // reclamations touch only removed (vacant) slots.
+                // SAFETY: so the value is initialised and ours alone to drop.
+                unsafe { slot.value.with_mut(|value| (*value).assume_init_drop()) };
             }
         }
     }
