@@ -165,6 +165,8 @@ impl<T> Drop for Slots<T> {
 /// - A removed model is dropped, and its slot reused with a new generation, once no reader
 ///   pinned before the removal can still see it. A guard held for long holds that back: the
 ///   pool then takes a fresh slot for every insert, so pin per batch, not per frame.
+/// - An id's index is the slot's address (its page in the high bits, see the module doc),
+///   not a count of models: past the first 32 slots, indices are large and not contiguous.
 ///
 /// ```
 /// use playground_pools::{ModelPool, epoch};
